@@ -1,0 +1,21 @@
+# SPDX-License-Identifier: GPL-2.0
+# Shared settings of the pvhook scripts; sourced, never run. Every value can
+# be overridden from the environment.
+
+# The test kernels: Debian's 6.12 (bookworm-security's linux-6.12 line) and
+# Debian's 7.3 (trixie-backports).
+: "${KVER_612:=6.12.117+deb12-amd64}"
+: "${SRC_612:=6.12}"
+: "${KVER_73:=7.3.4+deb13-amd64}"
+: "${DEBIAN_MIRROR:=http://deb.debian.org/debian}"
+
+# Where the test bed keeps what it downloads and builds outside the tree.
+: "${PVHOOK_CACHE:=/var/cache/pvhook}"
+: "${TRIXIE_ROOT:=$PVHOOK_CACHE/trixie}"
+: "${KSRC_EXTRACT:=$PVHOOK_CACHE/linux-source-$SRC_612}"
+
+# The kernels the test suite runs on, in order.
+: "${PVHOOK_TEST_KERNELS:=$KVER_612 $KVER_73}"
+
+export KVER_612 SRC_612 KVER_73 DEBIAN_MIRROR PVHOOK_CACHE TRIXIE_ROOT \
+	KSRC_EXTRACT PVHOOK_TEST_KERNELS

@@ -1,0 +1,135 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Install everything a fresh Debian 12 (bookworm) machine needs to build and
+# test pvhook: build tools, QEMU, virtme-ng, busybox-static, sparse, the
+# Debian 6.12 kernel (image, headers and source, from bookworm-security's
+# linux-6.12 line) and the Debian 7.3 kernel (trixie-backports).
+#
+# The host stays a pure bookworm system. Trixie packages are only ever
+# *downloaded* here, with a private apt state under $PVHOOK_CACHE:
+#  - virtme-ng (architecture all; its dependencies resolve from bookworm),
+#  - the 7.3 kernel image and modules, unpacked into /lib/modules/$KVER_73,
+#  - a debootstrapped trixie tree (the way a trixie user builds modules)
+#    holding gcc-14 and the 7.3 headers, used to build pvhook for 7.3.
+#
+# Idempotent: a second run does nothing and prints nothing but its last line.
+set -euo pipefail
+
+. "$(dirname "$0")/lib/config.sh"
+
+log() { [ -n "${PVHOOK_SETUP_QUIET:-}" ] || echo "setup: $*"; }
+die() { echo "setup: error: $*" >&2; exit 1; }
+
+[ "$(id -u)" = 0 ] || die "run as root (it installs packages)"
+grep -q 'VERSION_CODENAME=bookworm' /etc/os-release ||
+	die "this script sets up Debian 12 (bookworm) hosts"
+
+export DEBIAN_FRONTEND=noninteractive
+APT_Q=(-q -y -o Dpkg::Use-Pty=0 -o APT::Install-Recommends=false)
+APT_UPDATED=
+
+apt_update() {
+	[ -n "$APT_UPDATED" ] && return
+	apt-get -qq update >/dev/null
+	APT_UPDATED=1
+}
+
+missing_pkgs() {
+	local p
+	for p in "$@"; do
+		dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null |
+			grep -q '^install ok installed$' || echo "$p"
+	done
+}
+
+# --- 1. bookworm packages ----------------------------------------------------
+HOST_PKGS=(
+	build-essential make gcc bc flex bison libelf-dev kmod cpio xz-utils
+	zstd git python3 file busybox-static qemu-system-x86 sparse
+	debootstrap ca-certificates procps util-linux
+	python3-requests python3-argcomplete python3-pkg-resources
+	"linux-image-$KVER_612" "linux-headers-$KVER_612" "linux-source-$SRC_612"
+)
+mapfile -t need < <(missing_pkgs "${HOST_PKGS[@]}")
+if [ "${#need[@]}" -gt 0 ]; then
+	log "installing ${need[*]}"
+	apt_update
+	apt-get "${APT_Q[@]}" install "${need[@]}" >/dev/null
+fi
+
+# --- 2. private apt state for trixie downloads -------------------------------
+TX="$PVHOOK_CACHE/apt-trixie"
+TX_OPTS=(-o "Dir::Etc::SourceList=$TX/sources.list" -o Dir::Etc::SourceParts=/dev/null
+	 -o "Dir::State::Lists=$TX/lists" -o "Dir::Cache=$TX/cache"
+	 -o Debug::NoLocking=1)
+tx_download() {	# tx_download DIR PKG...
+	local dir=$1; shift
+	mkdir -p "$TX/lists/partial" "$TX/cache/archives/partial" "$dir"
+	if [ ! -s "$TX/sources.list" ]; then
+		printf 'deb %s trixie main\ndeb %s trixie-backports main\n' \
+			"$DEBIAN_MIRROR" "$DEBIAN_MIRROR" >"$TX/sources.list"
+	fi
+	if [ ! -e "$TX/lists/.updated" ]; then
+		apt-get -qq "${TX_OPTS[@]}" update >/dev/null
+		touch "$TX/lists/.updated"
+	fi
+	(cd "$dir" && apt-get -qq "${TX_OPTS[@]}" download "$@" >/dev/null)
+}
+
+# --- 3. virtme-ng (trixie, arch all, bookworm dependencies) ------------------
+if ! command -v vng >/dev/null; then
+	log "installing virtme-ng from trixie (.deb only)"
+	tx_download "$PVHOOK_CACHE/debs" virtme-ng
+	apt_update
+	apt-get "${APT_Q[@]}" install "$PVHOOK_CACHE"/debs/virtme-ng_*_all.deb >/dev/null
+fi
+
+# --- 4. the 7.3 test kernel: image and modules, not installed by dpkg --------
+if [ ! -e "/lib/modules/$KVER_73/vmlinuz" ]; then
+	log "unpacking the $KVER_73 kernel into /lib/modules/$KVER_73"
+	tx_download "$PVHOOK_CACHE/debs" "linux-binary-$KVER_73" "linux-modules-$KVER_73"
+	tmp=$(mktemp -d)
+	for d in "$PVHOOK_CACHE"/debs/linux-binary-"$KVER_73"_*.deb \
+		 "$PVHOOK_CACHE"/debs/linux-modules-"$KVER_73"_*.deb; do
+		dpkg -x "$d" "$tmp"
+	done
+	mkdir -p "/lib/modules/$KVER_73"
+	cp -a "$tmp/usr/lib/modules/$KVER_73/." "/lib/modules/$KVER_73/"
+	rm -rf "$tmp"
+	depmod -a "$KVER_73"
+fi
+
+# --- 5. the trixie build tree for 7.3 modules -------------------------------
+if [ ! -e "$TRIXIE_ROOT/.pvhook-ready" ]; then
+	log "creating the trixie build tree in $TRIXIE_ROOT (takes a few minutes)"
+	rm -rf "$TRIXIE_ROOT"
+	mkdir -p "$(dirname "$TRIXIE_ROOT")"
+	debootstrap --variant=minbase trixie "$TRIXIE_ROOT" "$DEBIAN_MIRROR" >/dev/null
+	printf 'deb %s trixie main\ndeb %s trixie-backports main\n' \
+		"$DEBIAN_MIRROR" "$DEBIAN_MIRROR" >"$TRIXIE_ROOT/etc/apt/sources.list"
+	"$(dirname "$0")/trixie-chroot.sh" sh -c "
+		export DEBIAN_FRONTEND=noninteractive
+		apt-get -qq update >/dev/null &&
+		apt-get -q -y -o Dpkg::Use-Pty=0 --no-install-recommends install \
+			make gcc libc6-dev kmod linux-headers-$KVER_73 >/dev/null &&
+		apt-get clean"
+	touch "$TRIXIE_ROOT/.pvhook-ready"
+fi
+
+# --- 6. files read from the installed linux-source package -------------------
+if [ ! -e "$KSRC_EXTRACT/.pvhook-ready" ]; then
+	log "extracting checkpatch and kselftest headers from linux-source-$SRC_612"
+	rm -rf "$KSRC_EXTRACT"
+	mkdir -p "$KSRC_EXTRACT"
+	tar -C "$KSRC_EXTRACT" --strip-components=1 \
+		-xf "/usr/src/linux-source-$SRC_612.tar.xz" \
+		"linux-source-$SRC_612/scripts/checkpatch.pl" \
+		"linux-source-$SRC_612/scripts/spelling.txt" \
+		"linux-source-$SRC_612/scripts/const_structs.checkpatch" \
+		"linux-source-$SRC_612/tools/testing/selftests/kselftest.h" \
+		"linux-source-$SRC_612/tools/testing/selftests/kselftest_harness.h"
+	touch "$KSRC_EXTRACT/.pvhook-ready"
+fi
+
+echo "setup: ok (kernels: $KVER_612, $KVER_73)"

@@ -1,0 +1,141 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Run the pvhook selftests on a KVM host, as root, and print KTAP.
+# This changes the host's module state (kvm, pvhook): run it only on a test
+# host booted for the purpose, e.g. through scripts/vm-run.sh.
+#
+# usage: run_tests.sh MODULE_DIR
+#   MODULE_DIR holds pvhook.ko and selftests/modules/pvhook_test_hc.ko built
+#   for the running kernel (scripts/build-modules.sh: build/$(uname -r)).
+set -u
+
+dir=${1:?usage: run_tests.sh MODULE_DIR}
+here=$(cd "$(dirname "$0")" && pwd)
+out=$here/out
+ko=$dir/pvhook.ko
+test_ko=$dir/selftests/modules/pvhook_test_hc.ko
+PLAN=11
+n=0
+pass=0
+fail=0
+
+if [ "$(id -u)" != 0 ] || [ ! -e "$ko" ] || [ ! -e "$test_ko" ]; then
+	echo "run_tests: need root, $ko and $test_ko" >&2
+	exit 2
+fi
+
+result() {	# result STATUS NAME
+	n=$((n + 1))
+	if [ "$1" = 0 ]; then
+		pass=$((pass + 1))
+		echo "ok $n $2"
+	else
+		fail=$((fail + 1))
+		echo "not ok $n $2"
+	fi
+}
+
+# run_prog NAME CMD...: a kselftest program, its KTAP indented as a subtest.
+run_prog() {
+	local name=$1 rc
+	shift
+	"$@" 2>&1 | sed 's/^/# /'
+	rc=${PIPESTATUS[0]}
+	result "$rc" "$name"
+}
+
+note() { echo "# $*"; }
+
+vendor_module() {
+	if grep -qw svm /proc/cpuinfo; then echo kvm_amd; else echo kvm_intel; fi
+}
+
+kvm_refcnt() { cat /sys/module/kvm/refcnt 2>/dev/null || echo none; }
+
+traced_kvm_funcs() {
+	grep -c 'kvm_emulate_hypercall' /sys/kernel/tracing/enabled_functions 2>/dev/null
+}
+
+test_load_fails_without_kvm() {
+	local log
+	rmmod kvm_amd kvm_intel kvm 2>/dev/null
+	if [ -e /sys/module/kvm ]; then
+		note "kvm is still loaded"
+		return 1
+	fi
+	dmesg -C
+	if insmod "$ko" 2>/dev/null; then
+		note "insmod succeeded without KVM"
+		rmmod pvhook
+		return 1
+	fi
+	# The module loader's own taint notices are not pvhook's to print.
+	log=$(dmesg | grep 'pvhook' | grep -v -e 'taints kernel' -e 'module verification failed')
+	note "kernel log: $log"
+	[ -e /sys/module/pvhook ] && { note "pvhook left behind"; return 1; }
+	[ "$(grep -c . <<<"$log")" = 1 ] || { note "want exactly one line"; return 1; }
+	grep -q 'pvhook: KVM is not loaded' <<<"$log"
+}
+
+test_load() {
+	modprobe "$VENDOR" || return 1
+	KVM_REFCNT=$(kvm_refcnt)
+	insmod "$ko" || return 1
+	dmesg | grep 'pvhook: ABI' | sed 's/^/# /'
+	[ "$(traced_kvm_funcs)" = 1 ] || { note "KVM's hypercall function is not hooked"; return 1; }
+}
+
+test_unload_restores_kvm() {
+	rmmod pvhook || return 1
+	[ ! -e /sys/module/pvhook ] || return 1
+	[ "$(kvm_refcnt)" = "$KVM_REFCNT" ] ||
+		{ note "kvm refcnt $(kvm_refcnt), was $KVM_REFCNT"; return 1; }
+	[ "$(traced_kvm_funcs)" = 0 ] ||
+		{ note "KVM's hypercall function is still hooked"; return 1; }
+}
+
+test_module_hc() {
+	local rc=0
+	insmod "$test_ko" || return 1
+	"$out/module_hc_test" 2>&1 | sed 's/^/# /'
+	[ "${PIPESTATUS[0]}" = 0 ] || rc=1
+	rmmod pvhook_test_hc || rc=1
+	PVHOOK_TEST_ABSENT=1 "$out/module_hc_test" 2>&1 | sed 's/^/# /'
+	[ "${PIPESTATUS[0]}" = 0 ] || rc=1
+	return $rc
+}
+
+test_kernel_log_clean() {
+	local bad
+	bad=$(dmesg | grep -E 'Oops|BUG:|WARNING:|KASAN|UBSAN|lockdep|possible circular|possible recursive|INFO: task .* blocked|general protection|Call Trace|RCU stall|rcu_.*detected stall')
+	if [ -n "$bad" ]; then
+		dmesg | sed 's/^/# /'
+		return 1
+	fi
+}
+
+[ -d /sys/kernel/tracing/events ] || mount -t tracefs nodev /sys/kernel/tracing
+VENDOR=$(vendor_module)
+KVM_REFCNT=none
+
+echo "TAP version 13"
+echo "1..$PLAN"
+note "pvhook selftests on $(uname -r), $VENDOR"
+
+test_load_fails_without_kvm; result $? load_fails_without_kvm
+modprobe "$VENDOR"
+run_prog absent_before_load "$out/absent_test"
+test_load; result $? load
+run_prog hypercall "$out/hypercall_test"
+run_prog trace "$out/trace_test"
+test_module_hc; result $? module_hypercalls
+PVHOOK_KO=$ko run_prog load_unload_20_while_calling "$out/load_unload_test"
+test_unload_restores_kvm; result $? unload_restores_kvm
+run_prog absent_after_unload "$out/absent_test"
+insmod "$ko" && rmmod pvhook; result $? reload
+test_kernel_log_clean; result $? kernel_log_clean
+[ "$n" = "$PLAN" ] || result 1 "plan_complete"
+
+echo "# Totals: pass:$pass fail:$fail xfail:0 xpass:0 skip:0 error:0"
+[ "$fail" = 0 ]

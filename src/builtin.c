@@ -1,0 +1,69 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The hypercalls built into pvhook.ko. Each answers from its arguments
+ * alone and never sleeps.
+ */
+#include <linux/kernel.h>
+#include <linux/module.h>
+
+#include "pvhook.h"
+
+static unsigned long pvhook_hc_probe(const struct pvhook_call *call)
+{
+	return PVHOOK_MAGIC | PVHOOK_ABI_VERSION;
+}
+
+static unsigned long pvhook_hc_features(const struct pvhook_call *call)
+{
+	return PVHOOK_F_PROBE | PVHOOK_F_FEATURES | PVHOOK_F_PING |
+	       PVHOOK_F_MODULE_HC;
+}
+
+static unsigned long pvhook_hc_ping(const struct pvhook_call *call)
+{
+	return call->args[0];
+}
+
+static struct pvhook_hypercall pvhook_builtins[] = {
+	{
+		.nr = PVHOOK_HC_PROBE,
+		.name = "probe",
+		.handler = pvhook_hc_probe,
+		.owner = THIS_MODULE,
+	},
+	{
+		.nr = PVHOOK_HC_FEATURES,
+		.name = "features",
+		.handler = pvhook_hc_features,
+		.owner = THIS_MODULE,
+	},
+	{
+		.nr = PVHOOK_HC_PING,
+		.name = "ping",
+		.handler = pvhook_hc_ping,
+		.owner = THIS_MODULE,
+	},
+};
+
+int pvhook_builtin_init(void)
+{
+	int i, ret;
+
+	for (i = 0; i < ARRAY_SIZE(pvhook_builtins); i++) {
+		ret = pvhook_registry_add(&pvhook_builtins[i]);
+		if (ret) {
+			while (--i >= 0)
+				pvhook_registry_remove(&pvhook_builtins[i]);
+			return ret;
+		}
+	}
+	return 0;
+}
+
+void pvhook_builtin_exit(void)
+{
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(pvhook_builtins); i++)
+		pvhook_registry_remove(&pvhook_builtins[i]);
+}

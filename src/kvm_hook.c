@@ -1,0 +1,232 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Attaching to KVM's hypercall path, without changing KVM.
+ *
+ * This is the only file that knows what KVM's hypercall emulation looks
+ * like in a given kernel. Every kernel uses the same mechanism: an ftrace
+ * callback (FTRACE_OPS_FL_IPMODIFY) on KVM's generic hypercall function,
+ * which sits after the Xen and Hyper-V branches and is shared by VMCALL
+ * (Intel) and VMMCALL (AMD). The callback looks only at the number: for any
+ * number outside pvhook's range it returns and KVM runs exactly as before;
+ * for a pvhook number it points the saved instruction pointer at
+ * pvhook_hook_entry(), which has the signature of the traced function,
+ * serves the call and returns to KVM's caller in its place.
+ *
+ *   kernel   traced function                     number read from
+ *   6.12     __kvm_emulate_hypercall(vcpu, nr,   its second argument
+ *              a0..a3, op_64_bit, cpl)
+ *   7.x      ____kvm_emulate_hypercall(vcpu,     vcpu->arch.regs[RAX]
+ *              cpl, complete_hypercall)
+ *
+ * The redirected function never calls the traced one, so there is no
+ * recursion to guard against.
+ *
+ * KVM is found, and pinned while pvhook is loaded, through symbol_get() of
+ * the GPL-exported static call key kvm_x86_get_cs_db_l_bits, which also
+ * gives us the vendor's get_cs_db_l_bits() to tell 64-bit callers apart.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/ftrace.h>
+#include <linux/kvm_host.h>
+#include <linux/kvm_para.h>
+#include <linux/module.h>
+#include <linux/static_call_types.h>
+#include <linux/version.h>
+
+#include "pvhook.h"
+
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(7, 0, 0)
+#define PVHOOK_KVM_HC_FUNC	"____kvm_emulate_hypercall"
+#elif LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0) && \
+	LINUX_VERSION_CODE < KERNEL_VERSION(6, 13, 0)
+#define PVHOOK_KVM_HC_FUNC	"__kvm_emulate_hypercall"
+#else
+#error "pvhook: KVM's hypercall path of this kernel version is not supported"
+#endif
+
+const char pvhook_kvm_mechanism[] = "ftrace ipmodify on " PVHOOK_KVM_HC_FUNC;
+
+typedef void (*pvhook_cs_db_l_fn)(struct kvm_vcpu *vcpu, int *db, int *l);
+static struct static_call_key *pvhook_cs_db_l_key;
+
+/*
+ * Whether the vCPU is in 64-bit mode, as KVM's is_64_bit_hypercall() says:
+ * guests with protected state always are; others when EFER.LMA and CS.L.
+ */
+bool pvhook_vcpu_long_mode(struct kvm_vcpu *vcpu)
+{
+	pvhook_cs_db_l_fn get_cs_db_l;
+	int db = 0, l = 0;
+
+	if (vcpu->arch.guest_state_protected)
+		return true;
+	if (!(vcpu->arch.efer & EFER_LMA))
+		return false;
+	get_cs_db_l = READ_ONCE(pvhook_cs_db_l_key->func);
+	if (get_cs_db_l)
+		get_cs_db_l(vcpu, &db, &l);
+	return l;
+}
+
+static void pvhook_call_truncate(struct pvhook_call *call)
+{
+	int i;
+
+	call->nr = (u32)call->nr;
+	for (i = 0; i < ARRAY_SIZE(call->args); i++)
+		call->args[i] = (u32)call->args[i];
+}
+
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(7, 0, 0)
+
+static unsigned long pvhook_hook_raw_nr(struct kvm_vcpu *vcpu,
+					struct ftrace_regs *fregs)
+{
+	return vcpu->arch.regs[VCPU_REGS_RAX];
+}
+
+/*
+ * In place of ____kvm_emulate_hypercall(): KVM's __kvm_emulate_hypercall()
+ * macro calls @complete (which writes RAX, truncated for 32-bit callers,
+ * and skips the instruction) when this returns 1.
+ */
+static int pvhook_hook_entry(struct kvm_vcpu *vcpu, int cpl,
+			     int (*complete)(struct kvm_vcpu *))
+{
+	struct pvhook_call call = {
+		.vcpu = vcpu,
+		.cpl = cpl,
+		.long_mode = pvhook_vcpu_long_mode(vcpu),
+		.nr = vcpu->arch.regs[VCPU_REGS_RAX],
+		.args = {
+			vcpu->arch.regs[VCPU_REGS_RBX],
+			vcpu->arch.regs[VCPU_REGS_RCX],
+			vcpu->arch.regs[VCPU_REGS_RDX],
+			vcpu->arch.regs[VCPU_REGS_RSI],
+		},
+	};
+
+	++vcpu->stat.hypercalls;
+	if (!call.long_mode)
+		pvhook_call_truncate(&call);
+	vcpu->run->hypercall.ret = pvhook_dispatch(&call);
+	return 1;
+}
+
+#else /* 6.12 */
+
+static unsigned long pvhook_hook_raw_nr(struct kvm_vcpu *vcpu,
+					struct ftrace_regs *fregs)
+{
+	return ftrace_regs_get_argument(fregs, 1);
+}
+
+/*
+ * In place of __kvm_emulate_hypercall(): kvm_emulate_hypercall() writes the
+ * result to RAX (truncated for 32-bit callers) and skips the instruction.
+ */
+static unsigned long pvhook_hook_entry(struct kvm_vcpu *vcpu, unsigned long nr,
+				       unsigned long a0, unsigned long a1,
+				       unsigned long a2, unsigned long a3,
+				       int op_64_bit, int cpl)
+{
+	struct pvhook_call call = {
+		.vcpu = vcpu,
+		.nr = nr,
+		.args = { a0, a1, a2, a3 },
+		.cpl = cpl,
+		.long_mode = op_64_bit,
+	};
+	unsigned long ret;
+
+	if (!op_64_bit)
+		pvhook_call_truncate(&call);
+	ret = pvhook_dispatch(&call);
+	++vcpu->stat.hypercalls;
+	return ret;
+}
+
+#endif
+
+/*
+ * Runs at the entry of KVM's hypercall function for every hypercall of
+ * every VM: it must stay this small.
+ */
+static void notrace pvhook_ftrace_handler(unsigned long ip,
+					  unsigned long parent_ip,
+					  struct ftrace_ops *ops,
+					  struct ftrace_regs *fregs)
+{
+	struct kvm_vcpu *vcpu = (struct kvm_vcpu *)ftrace_regs_get_argument(fregs, 0);
+	unsigned long nr = pvhook_hook_raw_nr(vcpu, fregs);
+
+	if (likely(!pvhook_nr_in_range((u32)nr)))
+		return;
+	/* Upper bits set: pvhook's only if the caller is not in 64-bit mode. */
+	if (unlikely(nr >> 32) && pvhook_vcpu_long_mode(vcpu))
+		return;
+	ftrace_regs_set_instruction_pointer(fregs, (unsigned long)pvhook_hook_entry);
+}
+
+static struct ftrace_ops pvhook_ftrace_ops = {
+	.func = pvhook_ftrace_handler,
+	.flags = FTRACE_OPS_FL_IPMODIFY
+#ifndef CONFIG_HAVE_DYNAMIC_FTRACE_WITH_ARGS
+		 | FTRACE_OPS_FL_SAVE_REGS
+#endif
+		 ,
+};
+
+int pvhook_kvm_attach(void)
+{
+	static unsigned char func[] = PVHOOK_KVM_HC_FUNC;
+	int ret;
+
+	pvhook_cs_db_l_key = symbol_get(STATIC_CALL_KEY(kvm_x86_get_cs_db_l_bits));
+	if (!pvhook_cs_db_l_key) {
+		pr_err("KVM is not loaded: load kvm and kvm_amd or kvm_intel first\n");
+		return -ENODEV;
+	}
+
+	ret = ftrace_set_filter(&pvhook_ftrace_ops, func, strlen(func), 0);
+	if (ret) {
+		pr_err("attach point %s not found in this kernel's KVM (%d)\n",
+		       PVHOOK_KVM_HC_FUNC, ret);
+		goto put_kvm;
+	}
+
+	ret = register_ftrace_function(&pvhook_ftrace_ops);
+	if (ret) {
+		pr_err("cannot attach to %s: ftrace error %d\n",
+		       PVHOOK_KVM_HC_FUNC, ret);
+		goto free_filter;
+	}
+	return 0;
+
+free_filter:
+	ftrace_free_filter(&pvhook_ftrace_ops);
+put_kvm:
+	symbol_put(STATIC_CALL_KEY(kvm_x86_get_cs_db_l_bits));
+	return ret;
+}
+
+void pvhook_kvm_detach(void)
+{
+	unregister_ftrace_function(&pvhook_ftrace_ops);
+
+	/*
+	 * A vCPU redirected just before the unregistration may still be on
+	 * its way into pvhook_hook_entry(), before pvhook_dispatch() takes
+	 * the SRCU read lock, or on its way out after dropping it. Neither
+	 * stretch sleeps voluntarily, so an RCU-tasks grace period on each
+	 * side of the SRCU one covers them; the SRCU grace period covers
+	 * handlers that sleep.
+	 */
+	synchronize_rcu_tasks();
+	synchronize_srcu(&pvhook_srcu);
+	synchronize_rcu_tasks();
+
+	ftrace_free_filter(&pvhook_ftrace_ops);
+	symbol_put(STATIC_CALL_KEY(kvm_x86_get_cs_db_l_bits));
+}

@@ -1,0 +1,57 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * pvhook: runtime-extensible paravirtual hypercalls for KVM.
+ *
+ * Load order: the registry, the built-in hypercalls, then the attachment to
+ * KVM, so that no guest reaches pvhook before it can answer. Unload goes the
+ * other way; pvhook_kvm_detach() returns only when no vCPU runs pvhook code.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/module.h>
+
+#include "pvhook.h"
+
+static int __init pvhook_init(void)
+{
+	int ret;
+
+	ret = pvhook_registry_init();
+	if (ret)
+		return ret;
+
+	ret = pvhook_builtin_init();
+	if (ret)
+		goto registry_exit;
+
+	ret = pvhook_kvm_attach();
+	if (ret)
+		goto builtin_exit;
+
+	pr_info("ABI %u.%u, hypercalls 0x%lx-0x%lx, %s\n", PVHOOK_ABI_MAJOR,
+		PVHOOK_ABI_MINOR, PVHOOK_HC_BASE,
+		PVHOOK_HC_BASE + PVHOOK_HC_COUNT - 1, pvhook_kvm_mechanism);
+	return 0;
+
+builtin_exit:
+	pvhook_builtin_exit();
+registry_exit:
+	pvhook_registry_exit();
+	return ret;
+}
+
+static void __exit pvhook_exit(void)
+{
+	pvhook_kvm_detach();
+	pvhook_builtin_exit();
+	pvhook_registry_exit();
+}
+
+module_init(pvhook_init);
+module_exit(pvhook_exit);
+
+MODULE_DESCRIPTION("Runtime-extensible paravirtual hypercalls for KVM");
+MODULE_AUTHOR("The pvhook developers");
+MODULE_LICENSE("GPL");
+MODULE_VERSION(PVHOOK_VERSION);
+MODULE_SOFTDEP("pre: kvm");
