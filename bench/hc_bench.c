@@ -17,7 +17,7 @@
 int main(int argc, char **argv)
 {
 	struct hc_regs hc = { 0 };
-	uint64_t count, expect, mismatches, ns;
+	u64 count, expect, mismatches, ns;
 	struct vcpu *vcpu;
 	struct vm *vm;
 

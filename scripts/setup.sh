@@ -100,21 +100,27 @@ if [ ! -e "/lib/modules/$KVER_73/vmlinuz" ]; then
 	depmod -a "$KVER_73"
 fi
 
-# --- 5. the trixie build tree for 7.3 modules -------------------------------
-if [ ! -e "$TRIXIE_ROOT/.pvhook-ready" ]; then
+# --- 5. the trixie build tree for 7.x modules --------------------------------
+TRIXIE_PKGS=(make gcc libc6-dev kmod "linux-headers-$KVER_73")
+if [ ! -e "$TRIXIE_ROOT/.pvhook-debootstrapped" ]; then
 	log "creating the trixie build tree in $TRIXIE_ROOT (takes a few minutes)"
 	rm -rf "$TRIXIE_ROOT"
 	mkdir -p "$(dirname "$TRIXIE_ROOT")"
 	debootstrap --variant=minbase trixie "$TRIXIE_ROOT" "$DEBIAN_MIRROR" >/dev/null
 	printf 'deb %s trixie main\ndeb %s trixie-backports main\n' \
 		"$DEBIAN_MIRROR" "$DEBIAN_MIRROR" >"$TRIXIE_ROOT/etc/apt/sources.list"
+	touch "$TRIXIE_ROOT/.pvhook-debootstrapped"
+fi
+need=$("$(dirname "$0")/trixie-chroot.sh" dpkg-query -W -f='${Package} ${Status}\n' \
+	"${TRIXIE_PKGS[@]}" 2>/dev/null | grep -c ' install ok installed$' || true)
+if [ "$need" != "${#TRIXIE_PKGS[@]}" ]; then
+	log "installing ${TRIXIE_PKGS[*]} in the trixie tree"
 	"$(dirname "$0")/trixie-chroot.sh" sh -c "
 		export DEBIAN_FRONTEND=noninteractive
 		apt-get -qq update >/dev/null &&
 		apt-get -q -y -o Dpkg::Use-Pty=0 --no-install-recommends install \
-			make gcc libc6-dev kmod linux-headers-$KVER_73 >/dev/null &&
+			${TRIXIE_PKGS[*]} >/dev/null &&
 		apt-get clean"
-	touch "$TRIXIE_ROOT/.pvhook-ready"
 fi
 
 # --- 6. files read from the installed linux-source package -------------------

@@ -5,7 +5,7 @@
 # this checkout as the working directory. The guest is our KVM test host: it
 # has SVM or VMX, so it can load kvm_amd or kvm_intel and run VMs itself.
 #
-#   scripts/vm-run.sh [-k KVER] [-t SECONDS] [--] CMD [ARG...]
+#   scripts/vm-run.sh [-k KVER] [-c CPUS] [-t SECONDS] [--] CMD [ARG...]
 #   scripts/vm-run.sh [-k KVER]              an interactive shell
 #
 # Acceleration: KVM when this machine's /dev/kvm boots a standard kernel and
@@ -17,10 +17,12 @@ set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 
 kver=${KVER_612}
+cpus=2
 limit=0
 while [ $# -gt 0 ]; do
 	case "$1" in
 	-k) kver=$2; shift 2 ;;
+	-c) cpus=$2; shift 2 ;;
 	-t) limit=$2; shift 2 ;;
 	--) shift; break ;;
 	-h|--help) sed -n '3,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
@@ -56,7 +58,7 @@ if [ -z "$accel" ]; then
 	if kvm_usable "$kimg"; then accel=kvm; else accel=tcg; fi
 fi
 
-args=(-r "$kimg" --cpus 2 --memory 2G)
+args=(-r "$kimg" --cpus "$cpus" --memory 2G)
 [ -n "${PVHOOK_VM_VERBOSE:-}" ] && args+=(--verbose)
 if [ "$accel" = kvm ]; then
 	args+=(--qemu-opts="-cpu host")

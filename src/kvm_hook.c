@@ -32,20 +32,23 @@
 #include <linux/kvm_para.h>
 #include <linux/module.h>
 #include <linux/static_call_types.h>
-#include <linux/version.h>
 
 #include "pvhook.h"
 
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(7, 0, 0)
+/* Kbuild defines one of these from the kernel version; see there. */
+#if defined(PVHOOK_KVM_HC_REGS)
 #define PVHOOK_KVM_HC_FUNC	"____kvm_emulate_hypercall"
-#elif LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0) && \
-	LINUX_VERSION_CODE < KERNEL_VERSION(6, 13, 0)
+#elif defined(PVHOOK_KVM_HC_ARGS)
 #define PVHOOK_KVM_HC_FUNC	"__kvm_emulate_hypercall"
 #else
-#error "pvhook: KVM's hypercall path of this kernel version is not supported"
+#error "pvhook: no PVHOOK_KVM_HC_* shape for this kernel (see Kbuild)"
 #endif
 
-const char pvhook_kvm_mechanism[] = "ftrace ipmodify on " PVHOOK_KVM_HC_FUNC;
+/* For the load message: how pvhook is attached on this kernel. */
+const char *pvhook_kvm_attach_point(void)
+{
+	return "ftrace ipmodify on " PVHOOK_KVM_HC_FUNC;
+}
 
 typedef void (*pvhook_cs_db_l_fn)(struct kvm_vcpu *vcpu, int *db, int *l);
 static struct static_call_key *pvhook_cs_db_l_key;
@@ -78,7 +81,7 @@ static void pvhook_call_truncate(struct pvhook_call *call)
 		call->args[i] = (u32)call->args[i];
 }
 
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(7, 0, 0)
+#if defined(PVHOOK_KVM_HC_REGS)
 
 static unsigned long pvhook_hook_raw_nr(struct kvm_vcpu *vcpu,
 					struct ftrace_regs *fregs)
@@ -114,7 +117,7 @@ static int pvhook_hook_entry(struct kvm_vcpu *vcpu, int cpl,
 	return 1;
 }
 
-#else /* 6.12 */
+#else /* PVHOOK_KVM_HC_ARGS */
 
 static unsigned long pvhook_hook_raw_nr(struct kvm_vcpu *vcpu,
 					struct ftrace_regs *fregs)

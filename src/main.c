@@ -30,7 +30,7 @@ static int __init pvhook_init(void)
 
 	pr_info("ABI %u.%u, hypercalls 0x%lx-0x%lx, %s\n", PVHOOK_ABI_MAJOR,
 		PVHOOK_ABI_MINOR, PVHOOK_HC_BASE,
-		PVHOOK_HC_BASE + PVHOOK_HC_COUNT - 1, pvhook_kvm_mechanism);
+		PVHOOK_HC_BASE + PVHOOK_HC_COUNT - 1, pvhook_kvm_attach_point());
 	return 0;
 
 builtin_exit:

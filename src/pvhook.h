@@ -19,7 +19,7 @@
 int pvhook_kvm_attach(void);
 void pvhook_kvm_detach(void);
 bool pvhook_vcpu_long_mode(struct kvm_vcpu *vcpu);
-extern const char pvhook_kvm_mechanism[];
+const char *pvhook_kvm_attach_point(void);
 
 /* dispatch.c */
 unsigned long pvhook_dispatch(const struct pvhook_call *call);

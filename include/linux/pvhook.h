@@ -6,6 +6,7 @@
 #ifndef _LINUX_PVHOOK_H
 #define _LINUX_PVHOOK_H
 
+#include <linux/bits.h>
 #include <linux/types.h>
 #include <uapi/linux/pvhook.h>
 
@@ -33,7 +34,7 @@ struct pvhook_call {
 };
 
 /* The handler may be called from guest user mode (CPL > 0). */
-#define PVHOOK_HC_F_USER	(1U << 0)
+#define PVHOOK_HC_F_USER	BIT(0)
 
 /**
  * struct pvhook_hypercall - a hypercall handler

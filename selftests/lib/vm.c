@@ -39,32 +39,28 @@
 #define SEL_CODE32_U	0x30
 #define SEL_TSS		0x38
 
-#define PTE_P		(1ULL << 0)
-#define PTE_RW		(1ULL << 1)
-#define PTE_US		(1ULL << 2)
-#define PTE_PS		(1ULL << 7)
+#define PTE_P		BIT_ULL(0)
+#define PTE_RW		BIT_ULL(1)
+#define PTE_US		BIT_ULL(2)
+#define PTE_PS		BIT_ULL(7)
 
-#define X86_CR0_PE	(1ULL << 0)
-#define X86_CR0_MP	(1ULL << 1)
-#define X86_CR0_ET	(1ULL << 4)
-#define X86_CR0_NE	(1ULL << 5)
-#define X86_CR0_WP	(1ULL << 16)
-#define X86_CR0_PG	(1ULL << 31)
-#define X86_CR4_PAE	(1ULL << 5)
-#define EFER_LME	(1ULL << 8)
-#define EFER_LMA	(1ULL << 10)
-#define RFLAGS_FIXED	(1ULL << 1)
+#define X86_CR0_PE	BIT_ULL(0)
+#define X86_CR0_MP	BIT_ULL(1)
+#define X86_CR0_ET	BIT_ULL(4)
+#define X86_CR0_NE	BIT_ULL(5)
+#define X86_CR0_WP	BIT_ULL(16)
+#define X86_CR0_PG	BIT_ULL(31)
+#define X86_CR4_PAE	BIT_ULL(5)
+#define EFER_LME	BIT_ULL(8)
+#define EFER_LMA	BIT_ULL(10)
+#define RFLAGS_FIXED	BIT_ULL(1)
 #define RFLAGS_IOPL3	(3ULL << 12)
 
-extern const uint8_t guest_code_start[], guest_code_end[];
-extern const uint8_t guest_hc_once_vmcall[], guest_hc_once_vmmcall[];
-extern const uint8_t guest_hc_loop_vmcall[], guest_hc_loop_vmmcall[];
+#define fail(...) fprintf(stderr, "vm: " __VA_ARGS__)
 
-#define fail(...) do { fprintf(stderr, "vm: " __VA_ARGS__); } while (0)
-
-static uint64_t code_gpa(const uint8_t *sym)
+static u64 code_gpa(const u8 *sym)
 {
-	return CODE_GPA + (uint64_t)(sym - guest_code_start);
+	return CODE_GPA + (u64)(sym - guest_code_start);
 }
 
 static bool cpu_is_intel(void)
@@ -76,28 +72,28 @@ static bool cpu_is_intel(void)
 }
 
 /* A flat segment descriptor for the GDT. */
-static uint64_t gdt_entry(int type, int dpl, int s, int l, int db)
+static u64 gdt_entry(int type, int dpl, int s, int l, int db)
 {
-	uint64_t e = 0xffff;			/* limit 15:0 */
+	u64 e = 0xffff;			/* limit 15:0 */
 
-	e |= (uint64_t)type << 40;
-	e |= (uint64_t)s << 44;
-	e |= (uint64_t)dpl << 45;
+	e |= (u64)type << 40;
+	e |= (u64)s << 44;
+	e |= (u64)dpl << 45;
 	e |= 1ULL << 47;			/* present */
 	e |= 0xfULL << 48;			/* limit 19:16 */
-	e |= (uint64_t)l << 53;
-	e |= (uint64_t)db << 54;
+	e |= (u64)l << 53;
+	e |= (u64)db << 54;
 	e |= 1ULL << 55;			/* 4 KiB granularity */
 	return e;
 }
 
 static void vm_setup_memory(struct vm *vm)
 {
-	uint64_t *gdt = (uint64_t *)(vm->mem + GDT_GPA);
-	uint64_t *pml4 = (uint64_t *)(vm->mem + PML4_GPA);
-	uint64_t *pdpt = (uint64_t *)(vm->mem + PDPT_GPA);
-	uint64_t *pd = (uint64_t *)(vm->mem + PD_GPA);
-	uint64_t tss_limit = 0x67;
+	u64 *gdt = (u64 *)(vm->mem + GDT_GPA);
+	u64 *pml4 = (u64 *)(vm->mem + PML4_GPA);
+	u64 *pdpt = (u64 *)(vm->mem + PDPT_GPA);
+	u64 *pd = (u64 *)(vm->mem + PD_GPA);
+	u64 tss_limit = 0x67;
 	int i;
 
 	gdt[SEL_CODE64 >> 3] = gdt_entry(11, 0, 1, 1, 0);
@@ -106,13 +102,13 @@ static void vm_setup_memory(struct vm *vm)
 	gdt[SEL_CODE64_U >> 3] = gdt_entry(11, 3, 1, 1, 0);
 	gdt[SEL_DATA_U >> 3] = gdt_entry(3, 3, 1, 0, 1);
 	gdt[SEL_CODE32_U >> 3] = gdt_entry(11, 3, 1, 0, 1);
-	gdt[SEL_TSS >> 3] = tss_limit | ((uint64_t)TSS_GPA << 16) |
-			    (11ULL << 40) | (1ULL << 47);
+	gdt[SEL_TSS >> 3] = tss_limit | ((u64)TSS_GPA << 16) |
+			    (11ULL << 40) | BIT_ULL(47);
 
 	pml4[0] = PDPT_GPA | PTE_P | PTE_RW | PTE_US;
 	pdpt[0] = PD_GPA | PTE_P | PTE_RW | PTE_US;
 	for (i = 0; i < 512; i++)
-		pd[i] = ((uint64_t)i << 21) | PTE_P | PTE_RW | PTE_US | PTE_PS;
+		pd[i] = ((u64)i << 21) | PTE_P | PTE_RW | PTE_US | PTE_PS;
 
 	memcpy(vm->mem + CODE_GPA, guest_code_start,
 	       guest_code_end - guest_code_start);
@@ -147,7 +143,7 @@ struct vm *vm_create(enum vm_mode mode)
 		goto err;
 	}
 	region.memory_size = vm->mem_size;
-	region.userspace_addr = (uintptr_t)vm->mem;
+	region.userspace_addr = (unsigned long)vm->mem;
 	if (ioctl(vm->fd, KVM_SET_USER_MEMORY_REGION, &region) < 0) {
 		fail("KVM_SET_USER_MEMORY_REGION: %s\n", strerror(errno));
 		goto err;
@@ -237,7 +233,7 @@ void vm_destroy(struct vm *vm)
 	free(vm);
 }
 
-static void set_seg(struct kvm_segment *seg, uint16_t sel, int type, int s,
+static void set_seg(struct kvm_segment *seg, u16 sel, int type, int s,
 		    int l, int db)
 {
 	memset(seg, 0, sizeof(*seg));
@@ -257,8 +253,8 @@ static int vcpu_enter_mode(struct vcpu *vcpu, int cpl)
 {
 	bool lm = vcpu->vm->mode == VM_MODE_LONG64;
 	struct kvm_sregs sregs;
-	uint16_t rpl = cpl ? 3 : 0;
-	uint16_t cs, ds;
+	u16 rpl = cpl ? 3 : 0;
+	u16 cs, ds;
 
 	if (ioctl(vcpu->fd, KVM_GET_SREGS, &sregs) < 0) {
 		fail("KVM_GET_SREGS: %s\n", strerror(errno));
@@ -301,7 +297,7 @@ static int vcpu_enter_mode(struct vcpu *vcpu, int cpl)
 	return 0;
 }
 
-static int vcpu_run_to_done(struct vcpu *vcpu, uint64_t *ns)
+static int vcpu_run_to_done(struct vcpu *vcpu, u64 *ns)
 {
 	struct timespec t0, t1;
 	int ret;
@@ -329,7 +325,7 @@ static int vcpu_run_to_done(struct vcpu *vcpu, uint64_t *ns)
 	return 0;
 }
 
-static int vcpu_start(struct vcpu *vcpu, int cpl, const uint8_t *stub,
+static int vcpu_start(struct vcpu *vcpu, int cpl, const u8 *stub,
 		      struct kvm_regs *regs)
 {
 	if (vcpu_enter_mode(vcpu, cpl))
@@ -345,9 +341,9 @@ static int vcpu_start(struct vcpu *vcpu, int cpl, const uint8_t *stub,
 }
 
 int vcpu_hypercall(struct vcpu *vcpu, int cpl, const struct hc_regs *hc,
-		   uint64_t *ret)
+		   u64 *ret)
 {
-	const uint8_t *stub = vcpu->vm->intel ? guest_hc_once_vmcall :
+	const u8 *stub = vcpu->vm->intel ? guest_hc_once_vmcall :
 						guest_hc_once_vmmcall;
 	struct kvm_regs regs = {
 		.rax = hc->nr,
@@ -368,10 +364,10 @@ int vcpu_hypercall(struct vcpu *vcpu, int cpl, const struct hc_regs *hc,
 }
 
 int vcpu_hypercall_loop(struct vcpu *vcpu, const struct hc_regs *hc,
-			uint64_t count, uint64_t expect, uint64_t *mismatches,
-			uint64_t *ns)
+			u64 count, u64 expect, u64 *mismatches,
+			u64 *ns)
 {
-	const uint8_t *stub = vcpu->vm->intel ? guest_hc_loop_vmcall :
+	const u8 *stub = vcpu->vm->intel ? guest_hc_loop_vmcall :
 						guest_hc_loop_vmmcall;
 	struct kvm_regs regs = {
 		.rbx = hc->args[0],
@@ -397,14 +393,14 @@ int vcpu_hypercall_loop(struct vcpu *vcpu, const struct hc_regs *hc,
 	return 0;
 }
 
-int vcpu_stat(struct vcpu *vcpu, const char *name, uint64_t *value)
+int vcpu_stat(struct vcpu *vcpu, const char *name, u64 *value)
 {
 	struct kvm_stats_header hdr;
 	struct kvm_stats_desc *desc;
 	size_t desc_size;
 	char *descs = NULL;
 	int fd, ret = -1;
-	uint32_t i;
+	u32 i;
 
 	fd = ioctl(vcpu->fd, KVM_GET_STATS_FD, NULL);
 	if (fd < 0) {

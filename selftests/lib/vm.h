@@ -9,8 +9,17 @@
 #define PVHOOK_SELFTEST_VM_H
 
 #include <stdbool.h>
-#include <stdint.h>
 #include <linux/kvm.h>
+#include <linux/types.h>
+
+typedef __u64 u64;
+typedef __u32 u32;
+typedef __u16 u16;
+typedef __u8 u8;
+typedef __s64 s64;
+typedef __s32 s32;
+
+#define BIT_ULL(n)	(1ULL << (n))
 
 /* KVM's hypercall error codes, as a guest sees them in RAX. */
 #define KVM_ENOSYS	1000
@@ -20,9 +29,9 @@
 #define KVM_EPERM	1
 #define KVM_HC_VAPIC_POLL_IRQ	1
 
-#define HC_ERR(e)	((uint64_t)-(int64_t)(e))
+#define HC_ERR(e)	((u64)-(s64)(e))
 /* The same, as a guest not in 64-bit mode sees it. */
-#define HC_ERR32(e)	((uint64_t)(uint32_t)-(int32_t)(e))
+#define HC_ERR32(e)	((u64)(u32)-(s32)(e))
 
 #define VM_MAX_VCPUS	4
 
@@ -46,15 +55,15 @@ struct vm {
 	int fd;
 	enum vm_mode mode;
 	bool intel;
-	uint8_t *mem;
+	u8 *mem;
 	size_t mem_size;
 	int nr_vcpus;
 	struct vcpu vcpus[VM_MAX_VCPUS];
 };
 
 struct hc_regs {
-	uint64_t nr;
-	uint64_t args[4];
+	u64 nr;
+	u64 args[4];
 };
 
 /* Every function below reports a failure on stderr and returns NULL or -1. */
@@ -64,18 +73,23 @@ void vm_destroy(struct vm *vm);
 
 /* One hypercall from @cpl (0 or 3); the result lands in *@ret. */
 int vcpu_hypercall(struct vcpu *vcpu, int cpl, const struct hc_regs *hc,
-		   uint64_t *ret);
+		   u64 *ret);
 
 /*
  * @count hypercalls in a guest loop (64-bit mode only); *@mismatches counts
  * results that differed from @expect; *@ns is the time KVM_RUN took.
  */
 int vcpu_hypercall_loop(struct vcpu *vcpu, const struct hc_regs *hc,
-			uint64_t count, uint64_t expect, uint64_t *mismatches,
-			uint64_t *ns);
+			u64 count, u64 expect, u64 *mismatches,
+			u64 *ns);
 
 /* A statistic of the vCPU from KVM's binary stats (KVM_GET_STATS_FD). */
-int vcpu_stat(struct vcpu *vcpu, const char *name, uint64_t *value);
+int vcpu_stat(struct vcpu *vcpu, const char *name, u64 *value);
+
+/* Guest code from guest_code.S, copied into every VM. */
+extern const u8 guest_code_start[], guest_code_end[];
+extern const u8 guest_hc_once_vmcall[], guest_hc_once_vmmcall[];
+extern const u8 guest_hc_loop_vmcall[], guest_hc_loop_vmmcall[];
 
 /* Whether a module is loaded, from /sys/module. */
 bool module_loaded(const char *name);

@@ -28,7 +28,7 @@ FIXTURE_TEARDOWN(absent)
 
 TEST_F(absent, pvhook_numbers_enosys)
 {
-	uint64_t nr;
+	u64 nr;
 
 	for (nr = PVHOOK_HC_BASE; nr < PVHOOK_HC_BASE + PVHOOK_HC_COUNT; nr += 7)
 		EXPECT_EQ(HC_ERR(KVM_ENOSYS), hc(self->vcpu, nr, nr));

@@ -8,12 +8,12 @@
 #include "vm.h"
 
 /* One hypercall; a failure to run the guest fails the test. */
-static inline uint64_t __hc(struct __test_metadata *_metadata,
-			    struct vcpu *vcpu, int cpl, uint64_t nr,
-			    uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3)
+static inline u64 __hc(struct __test_metadata *_metadata,
+		       struct vcpu *vcpu, int cpl, u64 nr,
+		       u64 a0, u64 a1, u64 a2, u64 a3)
 {
 	struct hc_regs regs = { .nr = nr, .args = { a0, a1, a2, a3 } };
-	uint64_t ret = 0x5a5a5a5a5a5a5a5aULL;
+	u64 ret = 0x5a5a5a5a5a5a5a5aULL;
 
 	EXPECT_EQ(0, vcpu_hypercall(vcpu, cpl, &regs, &ret));
 	return ret;
@@ -24,7 +24,7 @@ static inline uint64_t __hc(struct __test_metadata *_metadata,
 #define hc_user(vcpu, nr, a0)		__hc(_metadata, vcpu, 3, nr, a0, 0, 0, 0)
 
 /* A fixed pseudo-random sequence (xorshift64), so failures reproduce. */
-static inline uint64_t test_rand(uint64_t *state)
+static inline u64 test_rand(u64 *state)
 {
 	*state ^= *state << 13;
 	*state ^= *state >> 7;

@@ -31,7 +31,7 @@ FIXTURE_TEARDOWN(long64)
 
 TEST_F(long64, probe)
 {
-	uint64_t ret = hc(self->vcpu, PVHOOK_HC_PROBE, 0);
+	u64 ret = hc(self->vcpu, PVHOOK_HC_PROBE, 0);
 
 	EXPECT_EQ(PVHOOK_MAGIC, ret & PVHOOK_MAGIC_MASK);
 	EXPECT_EQ(PVHOOK_ABI_VERSION, ret & PVHOOK_VERSION_MASK);
@@ -40,8 +40,8 @@ TEST_F(long64, probe)
 
 TEST_F(long64, features)
 {
-	uint64_t ret = hc(self->vcpu, PVHOOK_HC_FEATURES, 0);
-	uint64_t must = PVHOOK_F_PROBE | PVHOOK_F_FEATURES | PVHOOK_F_PING;
+	u64 ret = hc(self->vcpu, PVHOOK_HC_FEATURES, 0);
+	u64 must = PVHOOK_F_PROBE | PVHOOK_F_FEATURES | PVHOOK_F_PING;
 
 	EXPECT_EQ(must, ret & must);
 	EXPECT_EQ(0, ret & ~PVHOOK_F_KNOWN);
@@ -49,14 +49,14 @@ TEST_F(long64, features)
 
 TEST_F(long64, ping_patterns)
 {
-	static const uint64_t fixed[] = {
+	static const u64 fixed[] = {
 		0, 1, ~0ULL, 1ULL << 63, 0x0123456789abcdefULL,
-		0xfffffc18ULL, (uint64_t)-1000, 0xffffffffULL, 1ULL << 32,
+		0xfffffc18ULL, (u64)-1000, 0xffffffffULL, 1ULL << 32,
 	};
-	uint64_t seed = 0x9e3779b97f4a7c15ULL, v;
+	u64 seed = 0x9e3779b97f4a7c15ULL, v;
 	unsigned int i;
 
-	for (i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(fixed); i++)
 		EXPECT_EQ(fixed[i], hc(self->vcpu, PVHOOK_HC_PING, fixed[i]));
 
 	/* The other argument registers must not leak into the answer. */
@@ -69,19 +69,19 @@ TEST_F(long64, ping_patterns)
 
 TEST_F(long64, unserved_numbers_in_range)
 {
-	static const uint64_t nrs[] = {
+	static const u64 nrs[] = {
 		PVHOOK_HC_BASE + 0x3f, PVHOOK_HC_MODULE_FIRST + 0x20,
 		PVHOOK_HC_MODULE_LAST, PVHOOK_HC_USER_FIRST, PVHOOK_HC_USER_LAST,
 	};
 	unsigned int i;
 
-	for (i = 0; i < sizeof(nrs) / sizeof(nrs[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(nrs); i++)
 		EXPECT_EQ(HC_ERR(KVM_ENOSYS), hc(self->vcpu, nrs[i], 0));
 }
 
 TEST_F(long64, unknown_numbers_go_to_kvm)
 {
-	static const uint64_t nrs[] = {
+	static const u64 nrs[] = {
 		0, 0x12345, 0xffffffffULL, PVHOOK_HC_BASE - 1,
 		PVHOOK_HC_BASE + PVHOOK_HC_COUNT, ~0ULL,
 		/* pvhook's low 32 bits, but a 64-bit caller sets the upper */
@@ -89,7 +89,7 @@ TEST_F(long64, unknown_numbers_go_to_kvm)
 	};
 	unsigned int i;
 
-	for (i = 0; i < sizeof(nrs) / sizeof(nrs[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(nrs); i++)
 		EXPECT_EQ(HC_ERR(KVM_ENOSYS), hc(self->vcpu, nrs[i], 0));
 }
 
@@ -113,7 +113,7 @@ TEST_F(long64, user_mode_refused)
 
 TEST_F(long64, counted_in_kvm_stats)
 {
-	uint64_t before, after;
+	u64 before, after;
 	int i;
 
 	ASSERT_EQ(0, vcpu_stat(self->vcpu, "hypercalls", &before));
@@ -164,7 +164,7 @@ TEST_F(prot32, probe)
 /* Number and arguments are truncated to 32 bits, and so is the result. */
 TEST_F(prot32, truncation)
 {
-	uint64_t junk = 0xdeadbeefULL << 32;
+	u64 junk = 0xdeadbeefULL << 32;
 
 	EXPECT_EQ(0x9abcdef0ULL, hc(self->vcpu, PVHOOK_HC_PING,
 				    0x123456789abcdef0ULL));

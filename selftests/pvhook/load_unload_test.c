@@ -20,8 +20,8 @@
 struct worker {
 	struct vcpu *vcpu;
 	pthread_t thread;
-	uint64_t served, absent, kvm_ok, bad, errors;
-	uint64_t bad_value;
+	u64 served, absent, kvm_ok, bad, errors;
+	u64 bad_value;
 };
 
 static atomic_bool stop;
@@ -29,7 +29,7 @@ static atomic_bool stop;
 static void *worker_fn(void *arg)
 {
 	struct worker *w = arg;
-	uint64_t seq = (uint64_t)w->vcpu->id << 56, ret;
+	u64 seq = (u64)w->vcpu->id << 56, ret;
 	struct hc_regs ping = { .nr = PVHOOK_HC_PING };
 	struct hc_regs kvm = { .nr = KVM_HC_VAPIC_POLL_IRQ };
 
@@ -83,7 +83,7 @@ TEST_F_TIMEOUT(cycle, load_unload_while_calling, 900)
 	const char *ko = getenv("PVHOOK_KO");
 	char insmod[512];
 	struct worker w[2] = { 0 };
-	uint64_t served = 0, absent = 0;
+	u64 served = 0, absent = 0;
 	struct timespec t0, t1;
 	struct vm *vm;
 	int i, cycles = 0;
@@ -118,7 +118,7 @@ TEST_F_TIMEOUT(cycle, load_unload_while_calling, 900)
 	atomic_store(&stop, true);
 	for (i = 0; i < 2; i++) {
 		pthread_join(w[i].thread, NULL);
-		TH_LOG("vcpu %d: %llu served, %llu absent, %llu KVM, %llu bad (last 0x%llx), %llu errors",
+		TH_LOG("vcpu %d: served %llu absent %llu kvm %llu bad %llu (0x%llx) err %llu",
 		       i, (unsigned long long)w[i].served,
 		       (unsigned long long)w[i].absent,
 		       (unsigned long long)w[i].kvm_ok,

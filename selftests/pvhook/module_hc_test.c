@@ -49,8 +49,8 @@ FIXTURE_TEARDOWN(module)
 TEST_F(module, registered_numbers)
 {
 	bool lm = variant->mode == VM_MODE_LONG64;
-	uint64_t enosys = lm ? HC_ERR(KVM_ENOSYS) : HC_ERR32(KVM_ENOSYS);
-	uint64_t eperm = lm ? HC_ERR(KVM_EPERM) : HC_ERR32(KVM_EPERM);
+	u64 enosys = lm ? HC_ERR(KVM_ENOSYS) : HC_ERR32(KVM_ENOSYS);
+	u64 eperm = lm ? HC_ERR(KVM_EPERM) : HC_ERR32(KVM_EPERM);
 
 	if (expect_absent()) {
 		EXPECT_EQ(enosys, hc4(self->vcpu, TEST_HC_ADD, 1, 2, 3, 4));

@@ -8,6 +8,8 @@
 #ifndef _UAPI_LINUX_PVHOOK_H
 #define _UAPI_LINUX_PVHOOK_H
 
+#include <linux/const.h>
+
 /*
  * ABI version: major in bits 15..8, minor in bits 7..0. A guest accepts a
  * host whose major version equals its own; minor versions only add.
@@ -51,9 +53,9 @@
 #define PVHOOK_HC_PING		(PVHOOK_HC_BASE + 0x02)
 
 /* Bits returned by PVHOOK_HC_FEATURES. */
-#define PVHOOK_F_PROBE		(1UL << 0)
-#define PVHOOK_F_FEATURES	(1UL << 1)
-#define PVHOOK_F_PING		(1UL << 2)
-#define PVHOOK_F_MODULE_HC	(1UL << 3)	/* module range may be in use */
+#define PVHOOK_F_PROBE		_BITUL(0)
+#define PVHOOK_F_FEATURES	_BITUL(1)
+#define PVHOOK_F_PING		_BITUL(2)
+#define PVHOOK_F_MODULE_HC	_BITUL(3)	/* module range may be in use */
 
 #endif /* _UAPI_LINUX_PVHOOK_H */
