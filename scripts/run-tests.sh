@@ -31,8 +31,8 @@ for kver in "${kernels[@]}"; do
 		failed=$((failed + 1))
 		continue
 	fi
-	p=$(sed -E 's/.*pass:([0-9]+).*/\1/' <<<"$totals")
-	f=$(sed -E 's/.*fail:([0-9]+).*/\1/' <<<"$totals")
+	p=$(sed -E 's/^# Totals: pass:([0-9]+) .*/\1/' <<<"$totals")
+	f=$(sed -E 's/^# Totals: pass:[0-9]+ fail:([0-9]+).*/\1/' <<<"$totals")
 	echo "=== $kver: $p passed, $f failed"
 	passed=$((passed + p))
 	failed=$((failed + f))
