@@ -18,8 +18,17 @@ set -euo pipefail
 
 . "$(dirname "$0")/lib/config.sh"
 
-log() { [ -n "${PVHOOK_SETUP_QUIET:-}" ] || echo "setup: $*"; }
+log() { echo "setup: $*"; }
 die() { echo "setup: error: $*" >&2; exit 1; }
+
+# Run a command quietly; show its output only if it fails.
+quiet() {
+	local out
+	if ! out=$("$@" 2>&1); then
+		echo "$out" >&2
+		die "failed: $*"
+	fi
+}
 
 [ "$(id -u)" = 0 ] || die "run as root (it installs packages)"
 grep -q 'VERSION_CODENAME=bookworm' /etc/os-release ||
@@ -31,7 +40,7 @@ APT_UPDATED=
 
 apt_update() {
 	[ -n "$APT_UPDATED" ] && return
-	apt-get -qq update >/dev/null
+	quiet apt-get -qq update
 	APT_UPDATED=1
 }
 
@@ -55,14 +64,14 @@ mapfile -t need < <(missing_pkgs "${HOST_PKGS[@]}")
 if [ "${#need[@]}" -gt 0 ]; then
 	log "installing ${need[*]}"
 	apt_update
-	apt-get "${APT_Q[@]}" install "${need[@]}" >/dev/null
+	quiet apt-get "${APT_Q[@]}" install "${need[@]}"
 fi
 
 # --- 2. private apt state for trixie downloads -------------------------------
 TX="$PVHOOK_CACHE/apt-trixie"
 TX_OPTS=(-o "Dir::Etc::SourceList=$TX/sources.list" -o Dir::Etc::SourceParts=/dev/null
 	 -o "Dir::State::Lists=$TX/lists" -o "Dir::Cache=$TX/cache"
-	 -o Debug::NoLocking=1)
+	 -o Debug::NoLocking=1 -o APT::Sandbox::User=root)
 tx_download() {	# tx_download DIR PKG...
 	local dir=$1; shift
 	mkdir -p "$TX/lists/partial" "$TX/cache/archives/partial" "$dir"
@@ -71,10 +80,10 @@ tx_download() {	# tx_download DIR PKG...
 			"$DEBIAN_MIRROR" "$DEBIAN_MIRROR" >"$TX/sources.list"
 	fi
 	if [ ! -e "$TX/lists/.updated" ]; then
-		apt-get -qq "${TX_OPTS[@]}" update >/dev/null
+		quiet apt-get -qq "${TX_OPTS[@]}" update
 		touch "$TX/lists/.updated"
 	fi
-	(cd "$dir" && apt-get -qq "${TX_OPTS[@]}" download "$@" >/dev/null)
+	(cd "$dir" && quiet apt-get -qq "${TX_OPTS[@]}" download "$@")
 }
 
 # --- 3. virtme-ng (trixie, arch all, bookworm dependencies) ------------------
@@ -82,7 +91,7 @@ if ! command -v vng >/dev/null; then
 	log "installing virtme-ng from trixie (.deb only)"
 	tx_download "$PVHOOK_CACHE/debs" virtme-ng
 	apt_update
-	apt-get "${APT_Q[@]}" install "$PVHOOK_CACHE"/debs/virtme-ng_*_all.deb >/dev/null
+	quiet apt-get "${APT_Q[@]}" install "$PVHOOK_CACHE"/debs/virtme-ng_*_all.deb
 fi
 
 # --- 4. the 7.3 test kernel: image and modules, not installed by dpkg --------
@@ -97,7 +106,8 @@ if [ ! -e "/lib/modules/$KVER_73/vmlinuz" ]; then
 	mkdir -p "/lib/modules/$KVER_73"
 	cp -a "$tmp/usr/lib/modules/$KVER_73/." "/lib/modules/$KVER_73/"
 	rm -rf "$tmp"
-	depmod -a "$KVER_73"
+	# The package has no modules.order: depmod warns, and orders by name.
+	depmod -a "$KVER_73" 2>/dev/null
 fi
 
 # --- 5. the trixie build tree for 7.x modules --------------------------------
@@ -106,7 +116,7 @@ if [ ! -e "$TRIXIE_ROOT/.pvhook-debootstrapped" ]; then
 	log "creating the trixie build tree in $TRIXIE_ROOT (takes a few minutes)"
 	rm -rf "$TRIXIE_ROOT"
 	mkdir -p "$(dirname "$TRIXIE_ROOT")"
-	debootstrap --variant=minbase trixie "$TRIXIE_ROOT" "$DEBIAN_MIRROR" >/dev/null
+	quiet debootstrap --variant=minbase trixie "$TRIXIE_ROOT" "$DEBIAN_MIRROR"
 	printf 'deb %s trixie main\ndeb %s trixie-backports main\n' \
 		"$DEBIAN_MIRROR" "$DEBIAN_MIRROR" >"$TRIXIE_ROOT/etc/apt/sources.list"
 	touch "$TRIXIE_ROOT/.pvhook-debootstrapped"
@@ -115,11 +125,11 @@ need=$("$(dirname "$0")/trixie-chroot.sh" dpkg-query -W -f='${Package} ${Status}
 	"${TRIXIE_PKGS[@]}" 2>/dev/null | grep -c ' install ok installed$' || true)
 if [ "$need" != "${#TRIXIE_PKGS[@]}" ]; then
 	log "installing ${TRIXIE_PKGS[*]} in the trixie tree"
-	"$(dirname "$0")/trixie-chroot.sh" sh -c "
+	quiet "$(dirname "$0")/trixie-chroot.sh" sh -c "
 		export DEBIAN_FRONTEND=noninteractive
-		apt-get -qq update >/dev/null &&
+		apt-get -qq update &&
 		apt-get -q -y -o Dpkg::Use-Pty=0 --no-install-recommends install \
-			${TRIXIE_PKGS[*]} >/dev/null &&
+			${TRIXIE_PKGS[*]} &&
 		apt-get clean"
 fi
 
