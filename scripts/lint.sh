@@ -14,12 +14,13 @@ checkpatch="$KSRC_EXTRACT/scripts/checkpatch.pl"
 [ -x "$checkpatch" ] || [ -f "$checkpatch" ] ||
 	{ echo "lint: no $checkpatch; run scripts/setup.sh" >&2; exit 1; }
 
-mapfile -t files < <(git ls-files '*.c' '*.h')
+mapfile -t files < <(git ls-files --cached --others --exclude-standard '*.c' '*.h' '*.S')
 echo "lint: checkpatch --strict on ${#files[@]} files"
 for f in "${files[@]}"; do
-	perl "$checkpatch" --no-tree --strict --terse --show-types -f "$f" |
-		grep -v '^total: 0 errors, 0 warnings, 0 checks' || true
-	[ "${PIPESTATUS[0]}" = 0 ] || status=1
+	if ! out=$(perl "$checkpatch" --no-tree --strict --terse --show-types -f "$f"); then
+		echo "$out"
+		status=1
+	fi
 done
 
 # sparse against the 6.12 headers: rebuild every object with C=2 and fail on

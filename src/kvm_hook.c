@@ -4,19 +4,19 @@
  *
  * This is the only file that knows what KVM's hypercall emulation looks
  * like in a given kernel. Every kernel uses the same mechanism: an ftrace
- * callback (FTRACE_OPS_FL_IPMODIFY) on KVM's generic hypercall function,
- * which sits after the Xen and Hyper-V branches and is shared by VMCALL
- * (Intel) and VMMCALL (AMD). The callback looks only at the number: for any
- * number outside pvhook's range it returns and KVM runs exactly as before;
- * for a pvhook number it points the saved instruction pointer at
- * pvhook_hook_entry(), which has the signature of the traced function,
- * serves the call and returns to KVM's caller in its place.
+ * direct call from the entry of KVM's generic hypercall function, which
+ * sits after the Xen and Hyper-V branches and is shared by VMCALL (Intel)
+ * and VMMCALL (AMD), to pvhook_hook_tramp (kvm_hook_tramp.S). The
+ * trampoline looks only at the number: for any number outside pvhook's
+ * range it returns and KVM runs exactly as before; for a pvhook number it
+ * makes pvhook_hook_entry(), which has the signature of the traced
+ * function, run in its place and return to KVM's caller.
  *
- *   kernel   traced function                     number read from
- *   6.12     __kvm_emulate_hypercall(vcpu, nr,   its second argument
- *              a0..a3, op_64_bit, cpl)
- *   7.x      ____kvm_emulate_hypercall(vcpu,     vcpu->arch.regs[RAX]
- *              cpl, complete_hypercall)
+ *   shape  kernel  traced function                     number read from
+ *   ARGS   6.12    __kvm_emulate_hypercall(vcpu, nr,   its second argument
+ *                    a0..a3, op_64_bit, cpl)
+ *   REGS   7.x     ____kvm_emulate_hypercall(vcpu,     vcpu->arch.regs[RAX]
+ *                    cpl, complete_hypercall)
  *
  * The redirected function never calls the traced one, so there is no
  * recursion to guard against.
@@ -47,7 +47,7 @@
 /* For the load message: how pvhook is attached on this kernel. */
 const char *pvhook_kvm_attach_point(void)
 {
-	return "ftrace ipmodify on " PVHOOK_KVM_HC_FUNC;
+	return "ftrace direct call on " PVHOOK_KVM_HC_FUNC;
 }
 
 typedef void (*pvhook_cs_db_l_fn)(struct kvm_vcpu *vcpu, int *db, int *l);
@@ -83,8 +83,12 @@ static void pvhook_call_truncate(struct pvhook_call *call)
 
 #if defined(PVHOOK_KVM_HC_REGS)
 
+/* Read by the trampoline, which cannot see struct kvm_vcpu. */
+const unsigned long pvhook_vcpu_rax_offset =
+	offsetof(struct kvm_vcpu, arch.regs[VCPU_REGS_RAX]);
+
 static unsigned long pvhook_hook_raw_nr(struct kvm_vcpu *vcpu,
-					struct ftrace_regs *fregs)
+					unsigned long nr_arg)
 {
 	return vcpu->arch.regs[VCPU_REGS_RAX];
 }
@@ -94,8 +98,10 @@ static unsigned long pvhook_hook_raw_nr(struct kvm_vcpu *vcpu,
  * macro calls @complete (which writes RAX, truncated for 32-bit callers,
  * and skips the instruction) when this returns 1.
  */
-static int pvhook_hook_entry(struct kvm_vcpu *vcpu, int cpl,
-			     int (*complete)(struct kvm_vcpu *))
+int pvhook_hook_entry(struct kvm_vcpu *vcpu, int cpl,
+		      int (*complete)(struct kvm_vcpu *));
+int pvhook_hook_entry(struct kvm_vcpu *vcpu, int cpl,
+		      int (*complete)(struct kvm_vcpu *))
 {
 	struct pvhook_call call = {
 		.vcpu = vcpu,
@@ -120,19 +126,23 @@ static int pvhook_hook_entry(struct kvm_vcpu *vcpu, int cpl,
 #else /* PVHOOK_KVM_HC_ARGS */
 
 static unsigned long pvhook_hook_raw_nr(struct kvm_vcpu *vcpu,
-					struct ftrace_regs *fregs)
+					unsigned long nr_arg)
 {
-	return ftrace_regs_get_argument(fregs, 1);
+	return nr_arg;
 }
 
 /*
  * In place of __kvm_emulate_hypercall(): kvm_emulate_hypercall() writes the
  * result to RAX (truncated for 32-bit callers) and skips the instruction.
  */
-static unsigned long pvhook_hook_entry(struct kvm_vcpu *vcpu, unsigned long nr,
-				       unsigned long a0, unsigned long a1,
-				       unsigned long a2, unsigned long a3,
-				       int op_64_bit, int cpl)
+unsigned long pvhook_hook_entry(struct kvm_vcpu *vcpu, unsigned long nr,
+				unsigned long a0, unsigned long a1,
+				unsigned long a2, unsigned long a3,
+				int op_64_bit, int cpl);
+unsigned long pvhook_hook_entry(struct kvm_vcpu *vcpu, unsigned long nr,
+				unsigned long a0, unsigned long a1,
+				unsigned long a2, unsigned long a3,
+				int op_64_bit, int cpl)
 {
 	struct pvhook_call call = {
 		.vcpu = vcpu,
@@ -153,33 +163,19 @@ static unsigned long pvhook_hook_entry(struct kvm_vcpu *vcpu, unsigned long nr,
 #endif
 
 /*
- * Runs at the entry of KVM's hypercall function for every hypercall of
- * every VM: it must stay this small.
+ * Called by the trampoline when the low 32 bits of the number are in
+ * pvhook's range. @nr_arg is the traced function's second argument.
+ * A number with bits 63..32 set is pvhook's only if the caller is not in
+ * 64-bit mode (its number is truncated); otherwise it is KVM's.
  */
-static void notrace pvhook_ftrace_handler(unsigned long ip,
-					  unsigned long parent_ip,
-					  struct ftrace_ops *ops,
-					  struct ftrace_regs *fregs)
+bool pvhook_hook_redirect(struct kvm_vcpu *vcpu, unsigned long nr_arg)
 {
-	struct kvm_vcpu *vcpu = (struct kvm_vcpu *)ftrace_regs_get_argument(fregs, 0);
-	unsigned long nr = pvhook_hook_raw_nr(vcpu, fregs);
+	unsigned long nr = pvhook_hook_raw_nr(vcpu, nr_arg);
 
-	if (likely(!pvhook_nr_in_range((u32)nr)))
-		return;
-	/* Upper bits set: pvhook's only if the caller is not in 64-bit mode. */
-	if (unlikely(nr >> 32) && pvhook_vcpu_long_mode(vcpu))
-		return;
-	ftrace_regs_set_instruction_pointer(fregs, (unsigned long)pvhook_hook_entry);
+	return !(nr >> 32) || !pvhook_vcpu_long_mode(vcpu);
 }
 
-static struct ftrace_ops pvhook_ftrace_ops = {
-	.func = pvhook_ftrace_handler,
-	.flags = FTRACE_OPS_FL_IPMODIFY
-#ifndef CONFIG_HAVE_DYNAMIC_FTRACE_WITH_ARGS
-		 | FTRACE_OPS_FL_SAVE_REGS
-#endif
-		 ,
-};
+static struct ftrace_ops pvhook_ftrace_ops;
 
 int pvhook_kvm_attach(void)
 {
@@ -199,7 +195,8 @@ int pvhook_kvm_attach(void)
 		goto put_kvm;
 	}
 
-	ret = register_ftrace_function(&pvhook_ftrace_ops);
+	ret = register_ftrace_direct(&pvhook_ftrace_ops,
+				     (unsigned long)pvhook_hook_tramp);
 	if (ret) {
 		pr_err("cannot attach to %s: ftrace error %d\n",
 		       PVHOOK_KVM_HC_FUNC, ret);
@@ -216,20 +213,20 @@ put_kvm:
 
 void pvhook_kvm_detach(void)
 {
-	unregister_ftrace_function(&pvhook_ftrace_ops);
+	unregister_ftrace_direct(&pvhook_ftrace_ops,
+				 (unsigned long)pvhook_hook_tramp, true);
 
 	/*
-	 * A vCPU redirected just before the unregistration may still be on
-	 * its way into pvhook_hook_entry(), before pvhook_dispatch() takes
-	 * the SRCU read lock, or on its way out after dropping it. Neither
-	 * stretch sleeps voluntarily, so an RCU-tasks grace period on each
-	 * side of the SRCU one covers them; the SRCU grace period covers
-	 * handlers that sleep.
+	 * A vCPU that entered the trampoline just before the unregistration
+	 * may still be in it, or on its way into pvhook_hook_entry() before
+	 * pvhook_dispatch() takes the SRCU read lock, or on its way out after
+	 * dropping it. None of these stretches sleeps voluntarily, so an
+	 * RCU-tasks grace period on each side of the SRCU one covers them;
+	 * the SRCU grace period covers handlers that sleep.
 	 */
 	synchronize_rcu_tasks();
 	synchronize_srcu(&pvhook_srcu);
 	synchronize_rcu_tasks();
 
-	ftrace_free_filter(&pvhook_ftrace_ops);
 	symbol_put(STATIC_CALL_KEY(kvm_x86_get_cs_db_l_bits));
 }

@@ -3,7 +3,8 @@
  * pvhook host module: interfaces between its parts.
  *
  *   kvm_hook.c   attaches to KVM's hypercall path (the only file that knows
- *                how KVM's hypercall emulation looks in each kernel)
+ *                how KVM's hypercall emulation looks in each kernel), with
+ *                the trampoline in kvm_hook_tramp.S
  *   dispatch.c   turns one guest hypercall into one handler call
  *   registry.c   the number -> handler table and the exported API
  *   builtin.c    PVHOOK_HC_PROBE, PVHOOK_HC_FEATURES, PVHOOK_HC_PING
@@ -15,10 +16,12 @@
 #include <linux/pvhook.h>
 #include <linux/srcu.h>
 
-/* kvm_hook.c */
+/* kvm_hook.c and its trampoline, kvm_hook_tramp.S */
 int pvhook_kvm_attach(void);
 void pvhook_kvm_detach(void);
 bool pvhook_vcpu_long_mode(struct kvm_vcpu *vcpu);
+void pvhook_hook_tramp(void);
+bool pvhook_hook_redirect(struct kvm_vcpu *vcpu, unsigned long nr_arg);
 const char *pvhook_kvm_attach_point(void);
 
 /* dispatch.c */

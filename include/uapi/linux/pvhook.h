@@ -24,9 +24,9 @@
  * that a guest not in 64-bit mode sees, and it can never equal a KVM error
  * code (those are small negative numbers).
  */
-#define PVHOOK_MAGIC		0x70760000UL	/* "pv" */
-#define PVHOOK_MAGIC_MASK	0xffff0000UL
-#define PVHOOK_VERSION_MASK	0x0000ffffUL
+#define PVHOOK_MAGIC		_AC(0x70760000, UL)	/* "pv" */
+#define PVHOOK_MAGIC_MASK	_AC(0xffff0000, UL)
+#define PVHOOK_VERSION_MASK	_AC(0x0000ffff, UL)
 
 /*
  * Hypercall numbers. pvhook owns the 256 numbers from PVHOOK_HC_BASE.
@@ -38,14 +38,14 @@
  *   PVHOOK_HC_BASE + 0x40 .. 0x7f   registered by other host modules
  *   PVHOOK_HC_BASE + 0x80 .. 0xff   reserved for handlers in host processes
  */
-#define PVHOOK_HC_BASE		0x70760000UL
+#define PVHOOK_HC_BASE		_AC(0x70760000, UL)
 #define PVHOOK_HC_COUNT		0x100
 #define PVHOOK_HC_MODULE_FIRST	(PVHOOK_HC_BASE + 0x40)
 #define PVHOOK_HC_MODULE_LAST	(PVHOOK_HC_BASE + 0x7f)
 #define PVHOOK_HC_USER_FIRST	(PVHOOK_HC_BASE + 0x80)
 #define PVHOOK_HC_USER_LAST	(PVHOOK_HC_BASE + 0xff)
 
-/* Returns PVHOOK_MAGIC | PVHOOK_ABI_VERSION. Callable from any CPL. */
+/* Returns PVHOOK_MAGIC | PVHOOK_ABI_VERSION. */
 #define PVHOOK_HC_PROBE		(PVHOOK_HC_BASE + 0x00)
 /* Returns the PVHOOK_F_* bitmap of what this host offers. */
 #define PVHOOK_HC_FEATURES	(PVHOOK_HC_BASE + 0x01)
@@ -56,6 +56,6 @@
 #define PVHOOK_F_PROBE		_BITUL(0)
 #define PVHOOK_F_FEATURES	_BITUL(1)
 #define PVHOOK_F_PING		_BITUL(2)
-#define PVHOOK_F_MODULE_HC	_BITUL(3)	/* module range may be in use */
+#define PVHOOK_F_MODULE_HC	_BITUL(3)	/* modules may add numbers */
 
 #endif /* _UAPI_LINUX_PVHOOK_H */
