@@ -155,6 +155,24 @@ err:
 	return NULL;
 }
 
+int vm_xen_intercept(struct vm *vm)
+{
+	/* KVM turns Xen emulation on only once a hypercall-page MSR is set. */
+	struct kvm_xen_hvm_config cfg = {
+		.flags = KVM_XEN_HVM_CONFIG_INTERCEPT_HCALL,
+		.msr = 0x40000200,
+	};
+	int caps = ioctl(vm->kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_XEN_HVM);
+
+	if (caps < 0 || !(caps & KVM_XEN_HVM_CONFIG_INTERCEPT_HCALL))
+		return 1;
+	if (ioctl(vm->fd, KVM_XEN_HVM_CONFIG, &cfg) < 0) {
+		fail("KVM_XEN_HVM_CONFIG: %s\n", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 static int vcpu_set_cpuid(struct vcpu *vcpu)
 {
 	struct kvm_cpuid2 *cpuid = NULL;
@@ -303,9 +321,17 @@ static int vcpu_run_to_done(struct vcpu *vcpu, u64 *ns)
 	int ret;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	do {
+	for (;;) {
 		ret = ioctl(vcpu->fd, KVM_RUN, 0);
-	} while (ret < 0 && errno == EINTR);
+		if (ret < 0 && errno == EINTR)
+			continue;
+		if (ret < 0 || vcpu->run->exit_reason != KVM_EXIT_XEN ||
+		    vcpu->run->xen.type != KVM_EXIT_XEN_HCALL)
+			break;
+		vcpu->vm->xen_exits++;
+		vcpu->vm->xen_last_input = vcpu->run->xen.u.hcall.input;
+		vcpu->run->xen.u.hcall.result = vcpu->vm->xen_result;
+	}
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	if (ns)
 		*ns = (t1.tv_sec - t0.tv_sec) * 1000000000ULL +

@@ -59,6 +59,10 @@ struct vm {
 	size_t mem_size;
 	int nr_vcpus;
 	struct vcpu vcpus[VM_MAX_VCPUS];
+	/* Xen hypercall exits (vm_xen_intercept()): answered with xen_result. */
+	u64 xen_result;
+	u64 xen_last_input;
+	unsigned int xen_exits;
 };
 
 struct hc_regs {
@@ -70,6 +74,13 @@ struct hc_regs {
 struct vm *vm_create(enum vm_mode mode);
 struct vcpu *vm_vcpu_add(struct vm *vm);
 void vm_destroy(struct vm *vm);
+
+/*
+ * Make KVM hand every hypercall of @vm to Xen emulation, which exits to
+ * us (KVM_EXIT_XEN); the vCPU functions below answer those exits with
+ * vm->xen_result. Returns 1 if this KVM cannot do that.
+ */
+int vm_xen_intercept(struct vm *vm);
 
 /* One hypercall from @cpl (0 or 3); the result lands in *@ret. */
 int vcpu_hypercall(struct vcpu *vcpu, int cpl, const struct hc_regs *hc,

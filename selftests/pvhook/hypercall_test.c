@@ -99,6 +99,22 @@ TEST_F(long64, kvm_builtin_unchanged)
 	EXPECT_EQ(0, hc4(self->vcpu, KVM_HC_VAPIC_POLL_IRQ, 1, 2, 3, 4));
 }
 
+/* With Xen hypercall emulation on, every hypercall is Xen's, pvhook's too. */
+TEST_F(long64, xen_emulation_untouched)
+{
+	int ret = vm_xen_intercept(self->vm);
+
+	if (ret == 1)
+		SKIP(return, "this KVM cannot intercept Xen hypercalls");
+	ASSERT_EQ(0, ret);
+	self->vm->xen_result = 0x1234;
+	EXPECT_EQ(0x1234, hc(self->vcpu, PVHOOK_HC_PING, 77));
+	EXPECT_EQ(1, self->vm->xen_exits);
+	EXPECT_EQ(PVHOOK_HC_PING, self->vm->xen_last_input);
+	EXPECT_EQ(0x1234, hc(self->vcpu, KVM_HC_VAPIC_POLL_IRQ, 0));
+	EXPECT_EQ(2, self->vm->xen_exits);
+}
+
 TEST_F(long64, user_mode_refused)
 {
 	EXPECT_EQ(HC_ERR(KVM_EPERM), hc_user(self->vcpu, PVHOOK_HC_PING, 42));
