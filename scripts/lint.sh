@@ -1,8 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# make lint: checkpatch --strict (from the installed linux-source package)
-# over every C source and header of ours, and sparse over the kernel
+# make lint: checkpatch --strict and kernel-doc (from the installed
+# linux-source package) over our sources, and sparse over the kernel
 # module (against the 6.12 headers). Fails on any finding.
 set -uo pipefail
 . "$(dirname "$0")/lib/config.sh"
@@ -19,6 +19,24 @@ echo "lint: checkpatch --strict on ${#files[@]} files"
 for f in "${files[@]}"; do
 	if ! out=$(perl "$checkpatch" --no-tree --strict --terse --show-types -f "$f"); then
 		echo "$out"
+		status=1
+	fi
+done
+
+# kernel-doc: every comment that claims to be kernel-doc parses, and every
+# exported function and uapi structure has one.
+echo "lint: kernel-doc"
+mapfile -t kdoc < <(git ls-files --cached --others --exclude-standard \
+	'src/*.[ch]' 'include/*.h')
+out=$(perl "$KSRC_EXTRACT/scripts/kernel-doc" -none -Wall "${kdoc[@]}" 2>&1)
+if [ -n "$out" ]; then
+	echo "$out"
+	status=1
+fi
+for sym in $(git grep -h -o 'EXPORT_SYMBOL_GPL([a-z_0-9]*)' -- src | sed 's/.*(\(.*\))/\1/'); do
+	if ! perl "$KSRC_EXTRACT/scripts/kernel-doc" -rst -function "$sym" src/*.c 2>/dev/null |
+		grep -q "$sym"; then
+		echo "lint: exported $sym has no kernel-doc"
 		status=1
 	fi
 done

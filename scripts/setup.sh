@@ -134,18 +134,18 @@ if [ "$need" != "${#TRIXIE_PKGS[@]}" ]; then
 fi
 
 # --- 6. files read from the installed linux-source package -------------------
-if [ ! -e "$KSRC_EXTRACT/.pvhook-ready" ]; then
-	log "extracting checkpatch and kselftest headers from linux-source-$SRC_612"
-	rm -rf "$KSRC_EXTRACT"
+KSRC_FILES=(scripts/checkpatch.pl scripts/spelling.txt scripts/const_structs.checkpatch
+	    scripts/kernel-doc tools/testing/selftests/kselftest.h
+	    tools/testing/selftests/kselftest_harness.h)
+missing=()
+for f in "${KSRC_FILES[@]}"; do
+	[ -e "$KSRC_EXTRACT/$f" ] || missing+=("linux-source-$SRC_612/$f")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+	log "extracting ${#missing[@]} files (checkpatch, kernel-doc, kselftest) from linux-source-$SRC_612"
 	mkdir -p "$KSRC_EXTRACT"
 	tar -C "$KSRC_EXTRACT" --strip-components=1 \
-		-xf "/usr/src/linux-source-$SRC_612.tar.xz" \
-		"linux-source-$SRC_612/scripts/checkpatch.pl" \
-		"linux-source-$SRC_612/scripts/spelling.txt" \
-		"linux-source-$SRC_612/scripts/const_structs.checkpatch" \
-		"linux-source-$SRC_612/tools/testing/selftests/kselftest.h" \
-		"linux-source-$SRC_612/tools/testing/selftests/kselftest_harness.h"
-	touch "$KSRC_EXTRACT/.pvhook-ready"
+		-xf "/usr/src/linux-source-$SRC_612.tar.xz" "${missing[@]}"
 fi
 
 echo "setup: ok (kernels: $KVER_612, $KVER_73)"
