@@ -29,11 +29,8 @@ int main(int argc, char **argv)
 	count = strtoull(argv[2], NULL, 0);
 	expect = strtoull(argv[3], NULL, 0);
 
-	vm = vm_create(VM_MODE_LONG64);
+	vm = vm_create_one(VM_MODE_LONG64, &vcpu);
 	if (!vm)
-		return 1;
-	vcpu = vm_vcpu_add(vm);
-	if (!vcpu)
 		return 1;
 	if (vcpu_hypercall_loop(vcpu, &hc, 1000, expect, &mismatches, &ns) ||
 	    vcpu_hypercall_loop(vcpu, &hc, count, expect, &mismatches, &ns))

@@ -6,17 +6,21 @@
 #   a) KVM's no-op hypercall (KVM_HC_VAPIC_POLL_IRQ), pvhook.ko not loaded
 #   b) the same, pvhook.ko loaded          (what pvhook costs everyone else)
 #   c) PVHOOK_HC_PING, pvhook.ko loaded    (pvhook's own path)
+# and, given a second module directory (another build of pvhook.ko, to
+# compare two versions side by side), b2 and c2 with that module.
 # Prints each round, the medians, and the medians of the per-round ratios
-# b/a and c/a. Not a pass/fail test.
+# to a. Not a pass/fail test.
 #
-# usage: run-bench.sh MODULE_DIR [ROUNDS [CALLS]]
+# usage: run-bench.sh MODULE_DIR [ROUNDS [CALLS [MODULE_DIR2]]]
 set -euo pipefail
 
-dir=${1:?usage: run-bench.sh MODULE_DIR [ROUNDS [CALLS]]}
+dir=${1:?usage: run-bench.sh MODULE_DIR [ROUNDS [CALLS [MODULE_DIR2]]]}
 rounds=${2:-11}
 calls=${3:-20000}
+dir2=${4:-}
 bench="$(cd "$(dirname "$0")/.." && pwd)/selftests/out/hc_bench"
 ping=$(printf '%d' 0x70760002)	# PVHOOK_HC_PING
+out=/tmp/pvhook-bench.txt
 
 if grep -qw svm /proc/cpuinfo; then modprobe kvm_amd; else modprobe kvm_intel; fi
 rmmod pvhook 2>/dev/null || true
@@ -28,29 +32,41 @@ ns() {
 	"$bench" "$1" 2000 0 >/dev/null
 	"$bench" "$1" "$calls" 0 | sed -n 's/^ns_per_call=\([0-9.]*\).*/\1/p'
 }
-load() { insmod "$dir/pvhook.ko"; sleep 1; }
+load() { insmod "$1/pvhook.ko"; sleep 1; }
 unload() { rmmod pvhook; sleep 1; }
 
+# measure_loaded DIR: prints "b c" for that module, load to unload.
+measure_loaded() {
+	local b c
+	load "$1"
+	if [ $((r % 2)) = 1 ]; then
+		b=$(ns 1); c=$(ns "$ping")
+	else
+		c=$(ns "$ping"); b=$(ns 1)
+	fi
+	unload
+	echo "$b $c"
+}
+
+{
 echo "# $(uname -r), $rounds rounds of $calls calls; ns per call"
-echo "round a_kvm_unloaded b_kvm_loaded c_ping"
-# Odd rounds measure a, b, c and even rounds c, b, a, so that a slow drift
-# of the machine's speed does not favour one of them.
+echo "# modules: $dir${dir2:+ (b, c) and $dir2 (b2, c2)}"
+echo "round a b c${dir2:+ b2 c2}"
+# Odd rounds measure a first and even rounds last, and the order of the
+# rest flips too, so that a slow drift of the machine's speed favours none.
 for r in $(seq "$rounds"); do
 	if [ $((r % 2)) = 1 ]; then
 		a=$(ns 1)
-		load
-		b=$(ns 1)
-		c=$(ns "$ping")
-		unload
+		m1=$(measure_loaded "$dir")
+		m2=${dir2:+$(measure_loaded "$dir2")}
 	else
-		load
-		c=$(ns "$ping")
-		b=$(ns 1)
-		unload
+		m2=${dir2:+$(measure_loaded "$dir2")}
+		m1=$(measure_loaded "$dir")
 		a=$(ns 1)
 	fi
-	echo "$r $a $b $c"
-done | tee /tmp/pvhook-bench.txt
+	echo "$r $a $m1 $m2"
+done
+} | tee "$out"
 
 awk 'function median(v, n,   i, j, t) {
 	for (i = 2; i <= n; i++)
@@ -59,8 +75,23 @@ awk 'function median(v, n,   i, j, t) {
 		}
 	return n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2
 }
-NR > 1 { n++; a[n] = $2; b[n] = $3; c[n] = $4; ba[n] = $3 / $2; ca[n] = $4 / $2 }
+$1 == "round" { for (k = 2; k <= NF; k++) name[k] = $k; cols = NF; next }
+/^#/ { next }
+{
+	n++
+	for (k = 2; k <= cols; k++) { v[k, n] = $k; rt[k, n] = $k / $2 }
+}
 END {
-	printf "median ns/call: a=%.1f b=%.1f c=%.1f\n", median(a, n), median(b, n), median(c, n)
-	printf "median of per-round ratios: b/a=%.3f c/a=%.3f\n", median(ba, n), median(ca, n)
-}' /tmp/pvhook-bench.txt
+	line = "median ns/call:"
+	for (k = 2; k <= cols; k++) {
+		for (i = 1; i <= n; i++) t[i] = v[k, i]
+		line = line sprintf(" %s=%.1f", name[k], median(t, n))
+	}
+	print line
+	line = "median of per-round ratios:"
+	for (k = 3; k <= cols; k++) {
+		for (i = 1; i <= n; i++) t[i] = rt[k, i]
+		line = line sprintf(" %s/a=%.3f", name[k], median(t, n))
+	}
+	print line
+}' "$out"

@@ -4,7 +4,7 @@
 # Build, then run bench/run-bench.sh in a test VM with one CPU (fewer
 # interruptions of the measuring vCPU).
 #
-# usage: run-bench.sh [-k KVER] [ROUNDS [CALLS]]
+# usage: run-bench.sh [-k KVER] [ROUNDS [CALLS [MODULE_DIR2]]]
 set -euo pipefail
 . "$(dirname "$0")/lib/config.sh"
 top=$(cd "$(dirname "$0")/.." && pwd)

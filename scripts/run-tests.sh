@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # The test suite: build the modules and the selftests, then boot each test
-# kernel (scripts/vm-run.sh) and run selftests/run_tests.sh inside it.
-# Prints each kernel's KTAP and, last, "N passed, N failed" over all kernels.
+# kernel (scripts/vm-run.sh) and run selftests/run_tests.sh inside it; then
+# the DKMS installation test (scripts/test-dkms.sh; PVHOOK_TEST_DKMS=0 skips
+# it). Prints each part's KTAP and, last, "N passed, N failed" over all.
 #
 # usage: run-tests.sh [KVER...]        (default: $PVHOOK_TEST_KERNELS)
 set -uo pipefail
@@ -20,23 +21,36 @@ make -s -C selftests || { echo "0 passed, 1 failed"; exit 1; }
 mkdir -p build/logs
 passed=0
 failed=0
+
+# add_totals NAME LOG: add a KTAP log's "# Totals" to the sums.
+add_totals() {
+	local totals p f
+	totals=$(grep -a '^# Totals: pass:' "$2" | tail -n1)
+	if [ -z "$totals" ]; then
+		echo "not ok: $1 ended without a result (crash or timeout)"
+		failed=$((failed + 1))
+		return
+	fi
+	p=$(sed -E 's/^# Totals: pass:([0-9]+) .*/\1/' <<<"$totals")
+	f=$(sed -E 's/^# Totals: pass:[0-9]+ fail:([0-9]+).*/\1/' <<<"$totals")
+	echo "=== $1: $p passed, $f failed"
+	passed=$((passed + p))
+	failed=$((failed + f))
+}
+
 for kver in "${kernels[@]}"; do
 	log="build/logs/selftests-$kver.log"
 	echo "=== selftests on $kver"
 	scripts/vm-run.sh -k "$kver" -t "${PVHOOK_VM_TIMEOUT:-1200}" -- \
 		selftests/run_tests.sh "build/$kver" 2>&1 | tee "$log"
-	totals=$(grep -a '^# Totals: pass:' "$log" | tail -n1)
-	if [ -z "$totals" ]; then
-		echo "not ok: $kver: the test VM ended without a result (crash or timeout)"
-		failed=$((failed + 1))
-		continue
-	fi
-	p=$(sed -E 's/^# Totals: pass:([0-9]+) .*/\1/' <<<"$totals")
-	f=$(sed -E 's/^# Totals: pass:[0-9]+ fail:([0-9]+).*/\1/' <<<"$totals")
-	echo "=== $kver: $p passed, $f failed"
-	passed=$((passed + p))
-	failed=$((failed + f))
+	add_totals "$kver" "$log"
 done
+
+if [ "${PVHOOK_TEST_DKMS:-1}" = 1 ]; then
+	echo "=== DKMS"
+	scripts/test-dkms.sh 2>&1 | tee build/logs/dkms.log
+	add_totals dkms build/logs/dkms.log
+fi
 
 echo "${passed} passed, ${failed} failed"
 [ "$failed" = 0 ]

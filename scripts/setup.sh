@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Install everything a fresh Debian 12 (bookworm) machine needs to build and
-# test pvhook: build tools, QEMU, virtme-ng, busybox-static, sparse, the
+# test pvhook: build tools, QEMU, virtme-ng, busybox-static, sparse, DKMS, the
 # Debian 6.12 kernel (image, headers and source, from bookworm-security's
 # linux-6.12 line) and the Debian 7.3 kernel (trixie-backports).
 #
@@ -56,7 +56,7 @@ missing_pkgs() {
 HOST_PKGS=(
 	build-essential make gcc bc flex bison libelf-dev kmod cpio xz-utils
 	zstd git python3 file busybox-static qemu-system-x86 sparse
-	debootstrap ca-certificates procps util-linux
+	debootstrap ca-certificates procps util-linux dkms
 	python3-requests python3-argcomplete python3-pkg-resources
 	"linux-image-$KVER_612" "linux-headers-$KVER_612" "linux-source-$SRC_612"
 )
@@ -111,7 +111,7 @@ if [ ! -e "/lib/modules/$KVER_73/vmlinuz" ]; then
 fi
 
 # --- 5. the trixie build tree for 7.x modules --------------------------------
-TRIXIE_PKGS=(make gcc libc6-dev kmod "linux-headers-$KVER_73")
+TRIXIE_PKGS=(make gcc libc6-dev kmod dkms "linux-headers-$KVER_73")
 if [ ! -e "$TRIXIE_ROOT/.pvhook-debootstrapped" ]; then
 	log "creating the trixie build tree in $TRIXIE_ROOT (takes a few minutes)"
 	rm -rf "$TRIXIE_ROOT"

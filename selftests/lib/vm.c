@@ -232,6 +232,20 @@ err:
 	return NULL;
 }
 
+struct vm *vm_create_one(enum vm_mode mode, struct vcpu **vcpu)
+{
+	struct vm *vm = vm_create(mode);
+
+	if (!vm)
+		return NULL;
+	*vcpu = vm_vcpu_add(vm);
+	if (!*vcpu) {
+		vm_destroy(vm);
+		return NULL;
+	}
+	return vm;
+}
+
 void vm_destroy(struct vm *vm)
 {
 	int i;

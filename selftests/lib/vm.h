@@ -75,6 +75,9 @@ struct vm *vm_create(enum vm_mode mode);
 struct vcpu *vm_vcpu_add(struct vm *vm);
 void vm_destroy(struct vm *vm);
 
+/* A VM with one vCPU, the common case; NULL if either fails. */
+struct vm *vm_create_one(enum vm_mode mode, struct vcpu **vcpu);
+
 /*
  * Make KVM hand every hypercall of @vm to Xen emulation, which exits to
  * us (KVM_EXIT_XEN); the vCPU functions below answer those exits with

@@ -15,10 +15,8 @@ FIXTURE(absent) {
 FIXTURE_SETUP(absent)
 {
 	ASSERT_FALSE(module_loaded("pvhook"));
-	self->vm = vm_create(VM_MODE_LONG64);
+	self->vm = vm_create_one(VM_MODE_LONG64, &self->vcpu);
 	ASSERT_NE(NULL, self->vm);
-	self->vcpu = vm_vcpu_add(self->vm);
-	ASSERT_NE(NULL, self->vcpu);
 }
 
 FIXTURE_TEARDOWN(absent)

@@ -18,10 +18,8 @@ FIXTURE(long64) {
 FIXTURE_SETUP(long64)
 {
 	ASSERT_TRUE(module_loaded("pvhook"));
-	self->vm = vm_create(VM_MODE_LONG64);
+	self->vm = vm_create_one(VM_MODE_LONG64, &self->vcpu);
 	ASSERT_NE(NULL, self->vm);
-	self->vcpu = vm_vcpu_add(self->vm);
-	ASSERT_NE(NULL, self->vcpu);
 }
 
 FIXTURE_TEARDOWN(long64)
@@ -160,10 +158,8 @@ FIXTURE(prot32) {
 FIXTURE_SETUP(prot32)
 {
 	ASSERT_TRUE(module_loaded("pvhook"));
-	self->vm = vm_create(VM_MODE_PROT32);
+	self->vm = vm_create_one(VM_MODE_PROT32, &self->vcpu);
 	ASSERT_NE(NULL, self->vm);
-	self->vcpu = vm_vcpu_add(self->vm);
-	ASSERT_NE(NULL, self->vcpu);
 }
 
 FIXTURE_TEARDOWN(prot32)

@@ -35,10 +35,8 @@ FIXTURE_SETUP(module)
 {
 	ASSERT_TRUE(module_loaded("pvhook"));
 	ASSERT_EQ(!expect_absent(), module_loaded("pvhook_test_hc"));
-	self->vm = vm_create(variant->mode);
+	self->vm = vm_create_one(variant->mode, &self->vcpu);
 	ASSERT_NE(NULL, self->vm);
-	self->vcpu = vm_vcpu_add(self->vm);
-	ASSERT_NE(NULL, self->vcpu);
 }
 
 FIXTURE_TEARDOWN(module)

@@ -60,10 +60,8 @@ FIXTURE_SETUP(trace)
 		mount("nodev", TRACEFS, "tracefs", 0, NULL);
 	ASSERT_EQ(0, write_file(TRACEFS "/trace", ""));
 	ASSERT_EQ(0, write_file(EVENT_ENABLE, "1"));
-	self->vm = vm_create(VM_MODE_LONG64);
+	self->vm = vm_create_one(VM_MODE_LONG64, &self->vcpu);
 	ASSERT_NE(NULL, self->vm);
-	self->vcpu = vm_vcpu_add(self->vm);
-	ASSERT_NE(NULL, self->vcpu);
 }
 
 FIXTURE_TEARDOWN(trace)

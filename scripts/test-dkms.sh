@@ -1,0 +1,84 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The host module installed as users install it: `make dkms-install`, with
+# DKMS itself building the module, for the 6.12 kernel on this bookworm
+# host and for the 7.3 kernel in the trixie tree (as a trixie user would).
+# Then a 6.12 test VM loads the installed module with plain `modprobe
+# pvhook` (kvm comes in through the soft dependency), a 7.3 test VM loads
+# the module DKMS built in the trixie tree, and everything is removed again
+# with `make dkms-remove`. Prints KTAP.
+set -uo pipefail
+. "$(dirname "$0")/lib/config.sh"
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+version=$(cat VERSION)
+n=0
+pass=0
+fail=0
+
+result() {
+	n=$((n + 1))
+	if [ "$1" = 0 ]; then
+		pass=$((pass + 1)); echo "ok $n $2"
+	else
+		fail=$((fail + 1)); echo "not ok $n $2"
+	fi
+}
+indent() { sed 's/^/# /'; }
+
+# check_modinfo CMD...: CMD prints the installed module's modinfo; check it.
+check_modinfo() {
+	local info
+	info=$("$@" 2>&1) || { echo "$info" | indent; return 1; }
+	echo "$info" | grep -E '^(filename|version|description|author|license|softdep):' | indent
+	grep -q "^filename:.*/updates/dkms/pvhook.ko" <<<"$info" &&
+		grep -q "^version: *$version$" <<<"$info" &&
+		grep -q '^description: .' <<<"$info" &&
+		grep -q '^author: .' <<<"$info" &&
+		grep -q '^license: *GPL' <<<"$info" &&
+		grep -q '^softdep: *pre: kvm' <<<"$info"
+}
+
+echo "TAP version 13"
+echo "1..6"
+
+make -s dkms-install KVERS="$KVER_612" 2>&1 | indent
+check_modinfo modinfo -k "$KVER_612" pvhook
+result $? "dkms_install_$KVER_612"
+
+scripts/trixie-chroot.sh make -s -C "$top" dkms-install KVERS="$KVER_73" 2>&1 | indent
+# DKMS in a chroot without the kernel's modules writes no modules.dep, so
+# look the module up by path there.
+ko73=$(ls "$TRIXIE_ROOT/lib/modules/$KVER_73/updates/dkms/"pvhook.ko* 2>/dev/null | head -n1)
+check_modinfo scripts/trixie-chroot.sh modinfo "${ko73#"$TRIXIE_ROOT"}"
+result $? "dkms_install_$KVER_73"
+
+scripts/vm-run.sh -k "$KVER_612" -t 600 -- sh -c '
+	modprobe pvhook || exit 1
+	lsmod | grep -E "^(pvhook|kvm) " || exit 1
+	dmesg | grep "pvhook: ABI" || exit 1
+	rmmod pvhook' 2>&1 | indent
+result "${PIPESTATUS[0]}" "modprobe_installed_$KVER_612"
+
+# The test VM sees the host's files but mounts a tmpfs over /var/cache:
+# hand it DKMS's module through the checkout's build directory.
+mkdir -p build/dkms
+cp "$ko73" build/dkms/ 2>/dev/null
+scripts/vm-run.sh -k "$KVER_73" -t 600 -- sh -c "
+	modprobe kvm || exit 1
+	insmod build/dkms/$(basename "$ko73") || exit 1
+	dmesg | grep 'pvhook: ABI' || exit 1
+	rmmod pvhook" 2>&1 | indent
+result "${PIPESTATUS[0]}" "load_dkms_built_$KVER_73"
+
+make -s dkms-remove 2>&1 | indent
+[ ! -e "/usr/src/pvhook-$version" ] && ! modinfo -k "$KVER_612" pvhook >/dev/null 2>&1
+result $? "dkms_remove_$KVER_612"
+scripts/trixie-chroot.sh make -s -C "$top" dkms-remove 2>&1 | indent
+[ -z "$(ls "$TRIXIE_ROOT/lib/modules/$KVER_73/updates/dkms/" 2>/dev/null)" ] &&
+	[ ! -e "$TRIXIE_ROOT/usr/src/pvhook-$version" ]
+result $? "dkms_remove_$KVER_73"
+
+echo "# Totals: pass:$pass fail:$fail xfail:0 xpass:0 skip:0 error:0"
+[ "$fail" = 0 ]
