@@ -164,9 +164,9 @@ unsigned long pvhook_hook_entry(struct kvm_vcpu *vcpu, unsigned long nr,
 
 /*
  * Called by the trampoline when the low 32 bits of the number are in
- * pvhook's range. @nr_arg is the traced function's second argument.
- * A number with bits 63..32 set is pvhook's only if the caller is not in
- * 64-bit mode (its number is truncated); otherwise it is KVM's.
+ * pvhook's range and bits 63..32 are not all zero. @nr_arg is the traced
+ * function's second argument. Such a number is pvhook's only if the caller
+ * is not in 64-bit mode (its number is truncated); otherwise it is KVM's.
  */
 bool pvhook_hook_redirect(struct kvm_vcpu *vcpu, unsigned long nr_arg)
 {

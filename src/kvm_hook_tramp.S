@@ -4,16 +4,16 @@
  * src/kvm_hook.c. KVM's function calls it first thing, for every
  * hypercall of every VM, with its own arguments in their registers.
  *
- * Fast path (any number outside pvhook's range): six instructions and a
- * return into KVM's function, which then runs as if pvhook were absent.
+ * Fast path (any number outside pvhook's range): a handful of instructions
+ * and a return into KVM's function, which then runs as if pvhook were absent.
  * Only RAX is used; at the entry of a function with fixed arguments it
  * holds nothing.
  *
- * Slow path (the low 32 bits are a pvhook number): ask
- * pvhook_hook_redirect() whether the call is really pvhook's and, if so,
- * replace the return address with pvhook_hook_entry(), which has the
- * signature of KVM's function and so runs in its place and returns to
- * KVM's caller. That is what an ftrace IPMODIFY callback does, without
+ * Slow path (the low 32 bits are a pvhook number): if the whole number
+ * is one, or else if pvhook_hook_redirect() says the caller's number is
+ * truncated to 32 bits, replace the return address with
+ * pvhook_hook_entry(), which has the signature of KVM's function and so
+ * runs in its place and returns to KVM's caller. That is what an ftrace IPMODIFY callback does, without
  * ftrace's register save on every other hypercall.
  */
 #include <linux/cfi_types.h>
@@ -38,6 +38,17 @@ SYM_TYPED_FUNC_START(pvhook_hook_tramp)
 	RET
 
 .Lpvhook_range:
+	/* A number that fits in 32 bits is pvhook's from any caller. */
+#if defined(PVHOOK_KVM_HC_REGS)
+	movq	pvhook_vcpu_rax_offset(%rip), %rax
+	movq	(%rdi, %rax), %rax
+#else
+	movq	%rsi, %rax
+#endif
+	shrq	$32, %rax
+	jz	.Lpvhook_redirect
+
+	/* Bits 63..32 set: pvhook's only if the caller is not in 64-bit mode. */
 	pushq	%rbp
 	movq	%rsp, %rbp
 	pushq	%rdi
@@ -56,6 +67,7 @@ SYM_TYPED_FUNC_START(pvhook_hook_tramp)
 	popq	%rbp
 	testb	%al, %al
 	jz	.Lpvhook_kvm
+.Lpvhook_redirect:
 	leaq	pvhook_hook_entry(%rip), %rax
 	movq	%rax, (%rsp)
 .Lpvhook_kvm:
