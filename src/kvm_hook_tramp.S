@@ -13,8 +13,9 @@
  * is one, or else if pvhook_hook_redirect() says the caller's number is
  * truncated to 32 bits, replace the return address with
  * pvhook_hook_entry(), which has the signature of KVM's function and so
- * runs in its place and returns to KVM's caller. That is what an ftrace IPMODIFY callback does, without
- * ftrace's register save on every other hypercall.
+ * runs in its place and returns to KVM's caller. That is what an ftrace
+ * IPMODIFY callback does, without ftrace's register save on every other
+ * hypercall.
  */
 #include <linux/cfi_types.h>
 #include <linux/linkage.h>
