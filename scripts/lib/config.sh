@@ -19,3 +19,11 @@
 
 export KVER_612 SRC_612 KVER_73 DEBIAN_MIRROR PVHOOK_CACHE TRIXIE_ROOT \
 	KSRC_EXTRACT PVHOOK_TEST_KERNELS
+
+# Module and package tools live in sbin; a root shell from `su` or a CI job
+# may not have it in PATH.
+case ":$PATH:" in
+*:/usr/sbin:*) ;;
+*) PATH="$PATH:/usr/local/sbin:/usr/sbin:/sbin" ;;
+esac
+export PATH
