@@ -36,13 +36,19 @@ result() {	# result STATUS NAME
 	fi
 }
 
-# run_prog NAME CMD...: a kselftest program, its KTAP indented as a subtest.
-run_prog() {
-	local name=$1 rc
-	shift
+# subtest CMD...: run a kselftest program, its KTAP indented as a subtest;
+# returns the program's exit status.
+subtest() {
 	"$@" 2>&1 | sed 's/^/# /'
-	rc=${PIPESTATUS[0]}
-	result "$rc" "$name"
+	return "${PIPESTATUS[0]}"
+}
+
+# run_prog NAME CMD...: a subtest that is one top-level test.
+run_prog() {
+	local name=$1
+	shift
+	subtest "$@"
+	result $? "$name"
 }
 
 note() { echo "# $*"; }
@@ -98,11 +104,9 @@ test_unload_restores_kvm() {
 test_module_hc() {
 	local rc=0
 	insmod "$test_ko" || return 1
-	"$out/module_hc_test" 2>&1 | sed 's/^/# /'
-	[ "${PIPESTATUS[0]}" = 0 ] || rc=1
+	subtest "$out/module_hc_test" || rc=1
 	rmmod pvhook_test_hc || rc=1
-	PVHOOK_TEST_ABSENT=1 "$out/module_hc_test" 2>&1 | sed 's/^/# /'
-	[ "${PIPESTATUS[0]}" = 0 ] || rc=1
+	PVHOOK_TEST_ABSENT=1 subtest "$out/module_hc_test" || rc=1
 	return $rc
 }
 

@@ -29,7 +29,6 @@
 
 #include <linux/ftrace.h>
 #include <linux/kvm_host.h>
-#include <linux/kvm_para.h>
 #include <linux/module.h>
 #include <linux/static_call_types.h>
 
