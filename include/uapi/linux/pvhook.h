@@ -9,13 +9,15 @@
 #define _UAPI_LINUX_PVHOOK_H
 
 #include <linux/const.h>
+#include <linux/ioctl.h>
+#include <linux/types.h>
 
 /*
  * ABI version: major in bits 15..8, minor in bits 7..0. A guest accepts a
  * host whose major version equals its own; minor versions only add.
  */
 #define PVHOOK_ABI_MAJOR	1
-#define PVHOOK_ABI_MINOR	0
+#define PVHOOK_ABI_MINOR	1
 #define PVHOOK_ABI_VERSION	((PVHOOK_ABI_MAJOR << 8) | PVHOOK_ABI_MINOR)
 
 /*
@@ -51,11 +53,320 @@
 #define PVHOOK_HC_FEATURES	(PVHOOK_HC_BASE + 0x01)
 /* Returns its first argument unchanged. */
 #define PVHOOK_HC_PING		(PVHOOK_HC_BASE + 0x02)
+/*
+ * Posts a one-way event: code in the first argument, data in the other
+ * three. Returns how many host queues took it (0 when nobody listens).
+ */
+#define PVHOOK_HC_NOTIFY	(PVHOOK_HC_BASE + 0x03)
 
 /* Bits returned by PVHOOK_HC_FEATURES. */
 #define PVHOOK_F_PROBE		_BITUL(0)
 #define PVHOOK_F_FEATURES	_BITUL(1)
 #define PVHOOK_F_PING		_BITUL(2)
 #define PVHOOK_F_MODULE_HC	_BITUL(3)	/* modules may add numbers */
+#define PVHOOK_F_NOTIFY		_BITUL(4)	/* since ABI 1.1 */
+#define PVHOOK_F_USER_HC	_BITUL(5)	/* host processes serve numbers */
+
+/*
+ * Errors a guest can get in RAX, negated, besides KVM's own -KVM_EPERM
+ * (user mode, or refused by the VM's policy) and -KVM_ENOSYS (nobody
+ * serves the number, or pvhook is off for the VM). The values are Linux's
+ * errno values.
+ */
+#define PVHOOK_EAGAIN		11	/* over the VM's per-vCPU rate limit */
+#define PVHOOK_ECONNRESET	104	/* the serving process went away */
+#define PVHOOK_ETIMEDOUT	110	/* the serving process did not answer */
+
+/*
+ * The host interface: /dev/pvhook and the VM handles it returns.
+ * See Documentation/uapi.rst.
+ *
+ * Every structure has a fixed size and explicit padding. Fields marked
+ * "in, 0" must be zero (else -EINVAL); they are room for later versions.
+ * Structures that the kernel only writes have their reserved fields set to
+ * zero.
+ */
+#define PVHOOK_IOCTL_TYPE	0xB9
+
+/* Numbers and limits of the host interface */
+#define PVHOOK_HC_USER_COUNT	0x80
+#define PVHOOK_STATS_NAME_SIZE	48	/* KVM's stats id: "kvm-<pid>" */
+#define PVHOOK_HC_NAME_SIZE	32
+#define PVHOOK_MODULE_NAME_SIZE	56
+#define PVHOOK_HIST_BUCKETS	32
+#define PVHOOK_LIST_MAX		4096
+#define PVHOOK_SERVE_TIMEOUT_DEFAULT_MS	1000
+#define PVHOOK_SERVE_TIMEOUT_MAX_MS	60000
+#define PVHOOK_EVENTS_QUEUE_DEFAULT	256
+#define PVHOOK_EVENTS_QUEUE_MAX		65536
+
+/**
+ * struct pvhook_info - what this host's pvhook offers (PVHOOK_GET_INFO)
+ * @abi_version: out: PVHOOK_ABI_VERSION of the loaded module
+ * @nr_vms: out: number of VMs pvhook currently knows
+ * @features: out: the PVHOOK_F_* bits PVHOOK_HC_FEATURES returns
+ * @hc_base: out: PVHOOK_HC_BASE
+ * @hc_count: out: PVHOOK_HC_COUNT
+ * @reserved32: out: zero
+ * @registered: out: bit i of the bitmap is set when number
+ *              PVHOOK_HC_BASE + i is served by pvhook or a host module
+ * @reserved: out: zero
+ */
+struct pvhook_info {
+	__u32 abi_version;
+	__u32 nr_vms;
+	__u64 features;
+	__u64 hc_base;
+	__u32 hc_count;
+	__u32 reserved32;
+	__u64 registered[4];
+	__u64 reserved[4];
+};
+
+/* struct pvhook_hc_info.hc_flags */
+#define PVHOOK_HC_INFO_F_BUILTIN	_BITUL(0)	/* served by pvhook.ko */
+#define PVHOOK_HC_INFO_F_USER		_BITUL(1)	/* callable at CPL > 0 */
+
+/**
+ * struct pvhook_hc_info - one hypercall served in the kernel
+ *                         (PVHOOK_GET_HC_INFO)
+ * @nr: in: a number served by pvhook or a host module
+ * @flags: in, 0
+ * @hc_flags: out: PVHOOK_HC_INFO_F_* bits
+ * @name: out: the handler's name, NUL-terminated
+ * @owner: out: the name of the module that serves it, NUL-terminated
+ */
+struct pvhook_hc_info {
+	__u64 nr;
+	__u32 flags;
+	__u32 hc_flags;
+	char name[PVHOOK_HC_NAME_SIZE];
+	char owner[PVHOOK_MODULE_NAME_SIZE];
+};
+
+/**
+ * struct pvhook_attach - attach a KVM VM (PVHOOK_ATTACH_VM)
+ * @vm_fd: in: a KVM VM file descriptor (from KVM_CREATE_VM) held by the
+ *         caller
+ * @flags: in, 0
+ * @reserved: in, 0
+ *
+ * The ioctl returns a new VM handle file descriptor (close-on-exec). The
+ * handle does not keep the VM alive.
+ */
+struct pvhook_attach {
+	__s32 vm_fd;
+	__u32 flags;
+	__u64 reserved[3];
+};
+
+/* struct pvhook_vm_info.flags */
+#define PVHOOK_VM_F_ENABLED	_BITUL(0)	/* pvhook is on for the VM */
+#define PVHOOK_VM_F_ATTACHED	_BITUL(1)	/* at least one handle is open */
+
+/**
+ * struct pvhook_vm_info - one VM pvhook knows
+ * @id: pvhook's id for the VM, never reused while pvhook is loaded
+ * @pid: pid of the process that created the VM (KVM's userspace_pid)
+ * @nr_vcpus: the VM's online vCPUs
+ * @flags: PVHOOK_VM_F_* bits
+ * @nr_handles: open VM handles
+ * @stats_id: KVM's stats id for the VM, NUL-terminated
+ * @calls: pvhook hypercalls the VM made
+ * @errors: of those, answered with a negated error code (-4095..-1)
+ * @throttled: of those, refused by the rate limit with -PVHOOK_EAGAIN
+ * @events: events the VM posted with PVHOOK_HC_NOTIFY
+ * @reserved: zero
+ *
+ * A VM becomes known at its first pvhook hypercall or when attached, and
+ * is forgotten when KVM destroys it.
+ */
+struct pvhook_vm_info {
+	__u64 id;
+	__s32 pid;
+	__u32 nr_vcpus;
+	__u32 flags;
+	__u32 nr_handles;
+	char stats_id[PVHOOK_STATS_NAME_SIZE];
+	__u64 calls;
+	__u64 errors;
+	__u64 throttled;
+	__u64 events;
+	__u64 reserved[4];
+};
+
+/**
+ * struct pvhook_vm_list - the VMs pvhook knows (PVHOOK_LIST_VMS)
+ * @count: in: room at @vms, at most PVHOOK_LIST_MAX (else -E2BIG);
+ *         out: number of VMs known, which may exceed the room
+ * @flags: in, 0
+ * @vms: in: user address of an array of struct pvhook_vm_info; the first
+ *       min(room, VMs) entries are written
+ * @reserved: in, 0
+ */
+struct pvhook_vm_list {
+	__u32 count;
+	__u32 flags;
+	__u64 vms;
+	__u64 reserved[2];
+};
+
+/**
+ * struct pvhook_hc_stats - statistics of one number in one VM
+ * @nr: the hypercall number
+ * @calls: calls of @nr
+ * @errors: of those, answered with a negated error code (-4095..-1)
+ * @throttled: of those, refused by the rate limit
+ * @time_hist: time pvhook spent answering, in nanoseconds: bucket 0 counts
+ *             calls under 2 ns, bucket i calls in [2^i, 2^(i+1)) ns, and the
+ *             last bucket everything from 2^(PVHOOK_HIST_BUCKETS - 1) ns up
+ */
+struct pvhook_hc_stats {
+	__u64 nr;
+	__u64 calls;
+	__u64 errors;
+	__u64 throttled;
+	__u64 time_hist[PVHOOK_HIST_BUCKETS];
+};
+
+/**
+ * struct pvhook_vm_stats - per-number statistics of a VM
+ *                          (PVHOOK_GET_VM_STATS)
+ * @vm_id: in: the VM's struct pvhook_vm_info.id (-ENOENT if unknown)
+ * @count: in: room at @entries, at most PVHOOK_HC_COUNT (else -E2BIG);
+ *         out: numbers the VM called, which may exceed the room
+ * @flags: in, 0
+ * @entries: in: user address of an array of struct pvhook_hc_stats,
+ *           filled in increasing order of number
+ * @reserved: in, 0
+ */
+struct pvhook_vm_stats {
+	__u64 vm_id;
+	__u32 count;
+	__u32 flags;
+	__u64 entries;
+	__u64 reserved[2];
+};
+
+/* struct pvhook_policy.flags */
+#define PVHOOK_POLICY_F_ENABLED	_BITUL(0)
+
+/**
+ * struct pvhook_policy - what a VM may call (PVHOOK_VM_GET_POLICY and
+ *                        PVHOOK_VM_SET_POLICY)
+ * @flags: PVHOOK_POLICY_F_ENABLED, or 0 for pvhook off: the VM then sees
+ *         a host without pvhook (-KVM_ENOSYS, or -KVM_EPERM at CPL > 0)
+ * @rate_limit: calls per second allowed to each vCPU, 0 for no limit; the
+ *              calls past it in a one-second window get -PVHOOK_EAGAIN
+ * @allow: bit i: number PVHOOK_HC_BASE + i may be called (else -KVM_EPERM)
+ * @allow_user: bit i: number PVHOOK_HC_BASE + i may be called from guest
+ *              user mode, if its handler accepts user mode too
+ * @reserved: in, 0
+ */
+struct pvhook_policy {
+	__u32 flags;
+	__u32 rate_limit;
+	__u64 allow[4];
+	__u64 allow_user[4];
+	__u64 reserved[4];
+};
+
+/* struct pvhook_serve.flags */
+#define PVHOOK_SERVE_F_USER	_BITUL(0)	/* callable at CPL > 0 */
+
+/**
+ * struct pvhook_serve - answer a number from this process
+ *                       (PVHOOK_VM_SERVE, PVHOOK_VM_UNSERVE)
+ * @nr: in: a number in [PVHOOK_HC_USER_FIRST, PVHOOK_HC_USER_LAST]
+ * @flags: in: PVHOOK_SERVE_F_* (0 for PVHOOK_VM_UNSERVE)
+ * @timeout_ms: in: how long a vCPU waits for the answer before it gets
+ *              -PVHOOK_ETIMEDOUT; 0 for PVHOOK_SERVE_TIMEOUT_DEFAULT_MS, at
+ *              most PVHOOK_SERVE_TIMEOUT_MAX_MS (0 for PVHOOK_VM_UNSERVE)
+ * @reserved: in, 0
+ */
+struct pvhook_serve {
+	__u64 nr;
+	__u32 flags;
+	__u32 timeout_ms;
+	__u64 reserved[2];
+};
+
+/**
+ * struct pvhook_events - receive the VM's PVHOOK_HC_NOTIFY events
+ *                        (PVHOOK_VM_EVENTS)
+ * @flags: in, 0
+ * @queue_len: in: events the handle's queue holds before it drops new
+ *             ones, 1..PVHOOK_EVENTS_QUEUE_MAX; 0 stops receiving events
+ *             and discards the queue
+ * @reserved: in, 0
+ */
+struct pvhook_events {
+	__u32 flags;
+	__u32 queue_len;
+	__u64 reserved[2];
+};
+
+/* struct pvhook_msg.type */
+#define PVHOOK_MSG_REQUEST	1	/* a vCPU waits for a struct pvhook_reply */
+#define PVHOOK_MSG_EVENT	2	/* a PVHOOK_HC_NOTIFY event */
+
+/* struct pvhook_msg.flags */
+#define PVHOOK_MSG_F_LONG_MODE	_BITUL(0)	/* caller in 64-bit mode */
+
+/**
+ * struct pvhook_msg - what read() on a VM handle returns
+ * @type: PVHOOK_MSG_*
+ * @vcpu: index of the calling vCPU
+ * @seq: requests: the number to answer with; events: position in the
+ *       handle's event stream, counting dropped events too
+ * @nr: requests: the hypercall number; events: the event code
+ * @args: requests: the four arguments; events: the three data words, and 0
+ * @cpl: the caller's privilege level
+ * @flags: PVHOOK_MSG_F_*
+ * @dropped: events: how many events this handle's queue dropped so far
+ *           because it was full; requests: 0
+ */
+struct pvhook_msg {
+	__u32 type;
+	__u32 vcpu;
+	__u64 seq;
+	__u64 nr;
+	__u64 args[4];
+	__u32 cpl;
+	__u32 flags;
+	__u64 dropped;
+};
+
+/**
+ * struct pvhook_reply - what write() to a VM handle takes
+ * @seq: the struct pvhook_msg.seq of the request answered (-ENOENT when no
+ *       vCPU waits for it any more)
+ * @ret: the value for the guest's RAX
+ * @flags: in, 0
+ * @reserved32: in, 0
+ * @reserved: in, 0
+ */
+struct pvhook_reply {
+	__u64 seq;
+	__u64 ret;
+	__u32 flags;
+	__u32 reserved32;
+	__u64 reserved;
+};
+
+/* ioctls on /dev/pvhook */
+#define PVHOOK_GET_INFO		_IOR(PVHOOK_IOCTL_TYPE, 0x00, struct pvhook_info)
+#define PVHOOK_GET_HC_INFO	_IOWR(PVHOOK_IOCTL_TYPE, 0x01, struct pvhook_hc_info)
+#define PVHOOK_ATTACH_VM	_IOW(PVHOOK_IOCTL_TYPE, 0x02, struct pvhook_attach)
+#define PVHOOK_LIST_VMS		_IOWR(PVHOOK_IOCTL_TYPE, 0x03, struct pvhook_vm_list)
+#define PVHOOK_GET_VM_STATS	_IOWR(PVHOOK_IOCTL_TYPE, 0x04, struct pvhook_vm_stats)
+
+/* ioctls on a VM handle */
+#define PVHOOK_VM_GET_INFO	_IOR(PVHOOK_IOCTL_TYPE, 0x10, struct pvhook_vm_info)
+#define PVHOOK_VM_GET_POLICY	_IOR(PVHOOK_IOCTL_TYPE, 0x11, struct pvhook_policy)
+#define PVHOOK_VM_SET_POLICY	_IOW(PVHOOK_IOCTL_TYPE, 0x12, struct pvhook_policy)
+#define PVHOOK_VM_SERVE		_IOW(PVHOOK_IOCTL_TYPE, 0x13, struct pvhook_serve)
+#define PVHOOK_VM_UNSERVE	_IOW(PVHOOK_IOCTL_TYPE, 0x14, struct pvhook_serve)
+#define PVHOOK_VM_EVENTS	_IOW(PVHOOK_IOCTL_TYPE, 0x15, struct pvhook_events)
 
 #endif /* _UAPI_LINUX_PVHOOK_H */
