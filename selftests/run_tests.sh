@@ -15,7 +15,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 out=$here/out
 ko=$dir/pvhook.ko
 test_ko=$dir/selftests/modules/pvhook_test_hc.ko
-PLAN=11
+PLAN=15
 n=0
 pass=0
 fail=0
@@ -60,7 +60,8 @@ vendor_module() {
 kvm_refcnt() { cat /sys/module/kvm/refcnt 2>/dev/null || echo none; }
 
 traced_kvm_funcs() {
-	grep -c 'kvm_emulate_hypercall' /sys/kernel/tracing/enabled_functions 2>/dev/null
+	grep -c -e 'kvm_emulate_hypercall' -e 'kvm_arch_destroy_vm' \
+		/sys/kernel/tracing/enabled_functions 2>/dev/null
 }
 
 test_load_fails_without_kvm() {
@@ -89,7 +90,7 @@ test_load() {
 	KVM_REFCNT=$(kvm_refcnt)
 	insmod "$ko" || return 1
 	dmesg | grep 'pvhook: ABI' | sed 's/^/# /'
-	[ "$(traced_kvm_funcs)" = 1 ] || { note "KVM's hypercall function is not hooked"; return 1; }
+	[ "$(traced_kvm_funcs)" = 2 ] || { note "KVM's hypercall and VM destruction functions are not both hooked"; return 1; }
 }
 
 test_unload_restores_kvm() {
@@ -98,7 +99,7 @@ test_unload_restores_kvm() {
 	[ "$(kvm_refcnt)" = "$KVM_REFCNT" ] ||
 		{ note "kvm refcnt $(kvm_refcnt), was $KVM_REFCNT"; return 1; }
 	[ "$(traced_kvm_funcs)" = 0 ] ||
-		{ note "KVM's hypercall function is still hooked"; return 1; }
+		{ note "KVM functions are still hooked"; return 1; }
 }
 
 test_module_hc() {
@@ -134,6 +135,10 @@ test_load; result $? load
 run_prog hypercall "$out/hypercall_test"
 run_prog trace "$out/trace_test"
 test_module_hc; result $? module_hypercalls
+run_prog uapi "$out/uapi_test"
+run_prog policy "$out/policy_test"
+run_prog served_by_process "$out/served_test"
+run_prog events "$out/events_test"
 PVHOOK_KO=$ko run_prog load_unload_20_while_calling "$out/load_unload_test"
 test_unload_restores_kvm; result $? unload_restores_kvm
 run_prog absent_after_unload "$out/absent_test"

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The hypercalls built into pvhook.ko. Each answers from its arguments
- * alone and never sleeps.
+ * The hypercalls built into pvhook.ko. None sleeps.
  */
 #include <linux/kernel.h>
+#include <linux/kvm_host.h>
 #include <linux/module.h>
 
 #include "pvhook.h"
@@ -13,15 +13,29 @@ static unsigned long pvhook_hc_probe(const struct pvhook_call *call)
 	return PVHOOK_MAGIC | PVHOOK_ABI_VERSION;
 }
 
-static unsigned long pvhook_hc_features(const struct pvhook_call *call)
+/* What PVHOOK_HC_FEATURES and PVHOOK_GET_INFO report. */
+u64 pvhook_features(void)
 {
 	return PVHOOK_F_PROBE | PVHOOK_F_FEATURES | PVHOOK_F_PING |
-	       PVHOOK_F_MODULE_HC;
+	       PVHOOK_F_MODULE_HC | PVHOOK_F_NOTIFY | PVHOOK_F_USER_HC;
+}
+
+static unsigned long pvhook_hc_features(const struct pvhook_call *call)
+{
+	return pvhook_features();
 }
 
 static unsigned long pvhook_hc_ping(const struct pvhook_call *call)
 {
 	return call->args[0];
+}
+
+/* The dispatcher made the VM known before calling us. */
+static unsigned long pvhook_hc_notify(const struct pvhook_call *call)
+{
+	struct pvhook_vm *vm = pvhook_vm_find_live(call->vcpu->kvm);
+
+	return vm ? pvhook_events_post(vm, call) : 0;
 }
 
 static struct pvhook_hypercall pvhook_builtins[] = {
@@ -41,6 +55,12 @@ static struct pvhook_hypercall pvhook_builtins[] = {
 		.nr = PVHOOK_HC_PING,
 		.name = "ping",
 		.handler = pvhook_hc_ping,
+		.owner = THIS_MODULE,
+	},
+	{
+		.nr = PVHOOK_HC_NOTIFY,
+		.name = "notify",
+		.handler = pvhook_hc_notify,
 		.owner = THIS_MODULE,
 	},
 };

@@ -1,8 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * One guest hypercall in pvhook's range becomes one handler call: the
- * privilege check, the lookup, the owner's module reference, the trace
- * event. Called by kvm_hook.c in the vCPU thread; preemptible.
+ * One guest hypercall in pvhook's range becomes one handler call: the VM's
+ * policy (on or off, allowed numbers, user mode, rate limit), the lookup,
+ * the handler, the statistics and the trace event. Called by kvm_hook.c in
+ * the vCPU thread; preemptible.
+ *
+ * Everything between the two SRCU calls in pvhook_dispatch() may sleep;
+ * nothing outside them does, which is what module unload relies on (see
+ * pvhook_kvm_detach()).
  */
 #include <linux/kvm_host.h>
 #include <linux/kvm_para.h>
@@ -29,6 +34,63 @@ static unsigned long pvhook_call_handler(const struct pvhook_hypercall *hc,
 	return ret;
 }
 
+/* What a VM with pvhook off sees: a host without pvhook. */
+static unsigned long pvhook_absent(const struct pvhook_call *call)
+{
+	return call->cpl ? -KVM_EPERM : -KVM_ENOSYS;
+}
+
+/*
+ * Apply @vm's policy to @call and run the handler. The caller holds
+ * pvhook_user_srcu for numbers in the user range and pvhook_srcu for the
+ * others.
+ */
+static unsigned long pvhook_dispatch_vm(struct pvhook_vm *vm,
+					const struct pvhook_call *call,
+					bool *throttled)
+{
+	unsigned int idx = call->nr - PVHOOK_HC_BASE;
+	const struct pvhook_hypercall *hc = NULL;
+	struct pvhook_served *s = NULL;
+	struct pvhook_vm_policy *policy;
+	bool enabled, allowed, user;
+	u32 rate;
+
+	if (pvhook_nr_is_user(call->nr)) {
+		s = srcu_dereference(vm->served[call->nr - PVHOOK_HC_USER_FIRST],
+				     &pvhook_user_srcu);
+		user = s && (s->flags & PVHOOK_SERVE_F_USER);
+	} else {
+		hc = pvhook_registry_lookup(call->nr);
+		user = hc && (hc->flags & PVHOOK_HC_F_USER);
+	}
+
+	rcu_read_lock();
+	policy = rcu_dereference(vm->policy);
+	enabled = policy->enabled;
+	allowed = test_bit(idx, policy->allow);
+	user = user && test_bit(idx, policy->allow_user);
+	rate = policy->rate_limit;
+	rcu_read_unlock();
+
+	if (!enabled)
+		return pvhook_absent(call);
+	/* As in KVM: user mode is refused before the number is looked at. */
+	if (call->cpl && !user)
+		return -KVM_EPERM;
+	if (!allowed)
+		return -KVM_EPERM;
+	if (rate && pvhook_vm_throttle(vm, call->vcpu, rate)) {
+		*throttled = true;
+		return -PVHOOK_EAGAIN;
+	}
+	if (s)
+		return pvhook_served_call(s, call);
+	if (hc)
+		return pvhook_call_handler(hc, call);
+	return -KVM_ENOSYS;
+}
+
 /**
  * pvhook_dispatch() - serve one hypercall whose number is in pvhook's range
  * @call: the call, with number and arguments already truncated for callers
@@ -38,22 +100,29 @@ static unsigned long pvhook_call_handler(const struct pvhook_hypercall *hc,
  */
 unsigned long pvhook_dispatch(const struct pvhook_call *call)
 {
-	const struct pvhook_hypercall *hc = NULL;
+	struct srcu_struct *srcu = &pvhook_srcu;
+	bool throttled = false;
+	struct pvhook_vm *vm;
 	unsigned long ret;
+	u64 start;
 	int idx;
 
-	idx = srcu_read_lock(&pvhook_srcu);
-	if (pvhook_nr_in_range(call->nr))
-		hc = pvhook_registry_lookup(call->nr);
+	if (!pvhook_nr_in_range(call->nr))
+		return pvhook_absent(call);
+	if (pvhook_nr_is_user(call->nr))
+		srcu = &pvhook_user_srcu;
 
-	/* As in KVM: user mode is refused before the number is looked at. */
-	if (call->cpl && !(hc && (hc->flags & PVHOOK_HC_F_USER)))
-		ret = -KVM_EPERM;
-	else if (!hc)
-		ret = -KVM_ENOSYS;
-	else
-		ret = pvhook_call_handler(hc, call);
-	srcu_read_unlock(&pvhook_srcu, idx);
+	start = ktime_get_ns();
+	idx = srcu_read_lock(srcu);
+	vm = pvhook_vm_of_vcpu(call->vcpu);
+	if (vm) {
+		ret = pvhook_dispatch_vm(vm, call, &throttled);
+		pvhook_stats_account(vm, call->nr - PVHOOK_HC_BASE, ret,
+				     ktime_get_ns() - start, throttled);
+	} else {
+		ret = pvhook_absent(call);
+	}
+	srcu_read_unlock(srcu, idx);
 
 	trace_pvhook_hypercall(call, ret);
 	return ret;

@@ -24,11 +24,21 @@
  * KVM is found, and pinned while pvhook is loaded, through symbol_get() of
  * the GPL-exported static call key kvm_x86_get_cs_db_l_bits, which also
  * gives us the vendor's get_cs_db_l_bits() to tell 64-bit callers apart.
+ *
+ * pvhook learns that KVM destroys a VM from an ordinary ftrace callback on
+ * kvm_arch_destroy_vm(kvm), the same in 6.12 and 7.x, which KVM calls once
+ * the VM's last reference is gone and before it frees struct kvm.
+ *
+ * A KVM VM file is told apart by what KVM gives every one of them: an
+ * anonymous inode named "kvm-vm" whose file operations belong to a module.
+ * (KVM's own file_is_kvm() is not exported to other modules in 7.x.)
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/fs.h>
 #include <linux/ftrace.h>
 #include <linux/kvm_host.h>
+#include <linux/magic.h>
 #include <linux/module.h>
 #include <linux/static_call_types.h>
 
@@ -174,6 +184,72 @@ bool pvhook_hook_redirect(struct kvm_vcpu *vcpu, unsigned long nr_arg)
 	return !(nr >> 32) || !pvhook_vcpu_long_mode(vcpu);
 }
 
+/**
+ * pvhook_kvm_from_file() - the VM behind a KVM VM file
+ * @file: any file
+ *
+ * Return: the VM, alive as long as the caller holds @file; NULL when
+ * @file is not a KVM VM file.
+ */
+struct kvm *pvhook_kvm_from_file(struct file *file)
+{
+	if (file_inode(file)->i_sb->s_magic != ANON_INODE_FS_MAGIC ||
+	    strcmp(file_dentry(file)->d_name.name, "kvm-vm") ||
+	    !file->f_op->owner)
+		return NULL;
+	return file->private_data;
+}
+
+/*
+ * A vCPU that sleeps in pvhook (waiting for a process to answer) leaves
+ * KVM's SRCU read-side section for the time, as KVM does when a vCPU
+ * blocks, so that memslot updates do not wait for it.
+ */
+void pvhook_vcpu_kvm_srcu_unlock(struct kvm_vcpu *vcpu)
+{
+	kvm_vcpu_srcu_read_unlock(vcpu);
+}
+
+void pvhook_vcpu_kvm_srcu_lock(struct kvm_vcpu *vcpu)
+{
+	kvm_vcpu_srcu_read_lock(vcpu);
+}
+
+static void pvhook_kvm_destroy_vm(unsigned long ip, unsigned long parent_ip,
+				  struct ftrace_ops *op,
+				  struct ftrace_regs *fregs)
+{
+	pvhook_vm_destroyed((struct kvm *)ftrace_regs_get_argument(fregs, 0));
+}
+
+static struct ftrace_ops pvhook_destroy_ops = {
+	.func = pvhook_kvm_destroy_vm,
+};
+
+static int pvhook_destroy_hook_attach(void)
+{
+	static unsigned char func[] = "kvm_arch_destroy_vm";
+	int ret;
+
+	ret = ftrace_set_filter(&pvhook_destroy_ops, func, strlen(func), 0);
+	if (ret) {
+		pr_err("%s not found in this kernel's KVM (%d)\n", func, ret);
+		return ret;
+	}
+	ret = register_ftrace_function(&pvhook_destroy_ops);
+	if (ret) {
+		pr_err("cannot trace %s: ftrace error %d\n", func, ret);
+		ftrace_free_filter(&pvhook_destroy_ops);
+	}
+	return ret;
+}
+
+static void pvhook_destroy_hook_detach(void)
+{
+	unregister_ftrace_function(&pvhook_destroy_ops);
+	ftrace_free_filter(&pvhook_destroy_ops);
+}
+
 static struct ftrace_ops pvhook_ftrace_ops;
 
 int pvhook_kvm_attach(void)
@@ -187,11 +263,16 @@ int pvhook_kvm_attach(void)
 		return -ENODEV;
 	}
 
+	/* First, so that pvhook hears of the end of every VM it learns of. */
+	ret = pvhook_destroy_hook_attach();
+	if (ret)
+		goto put_kvm;
+
 	ret = ftrace_set_filter(&pvhook_ftrace_ops, func, strlen(func), 0);
 	if (ret) {
 		pr_err("attach point %s not found in this kernel's KVM (%d)\n",
 		       PVHOOK_KVM_HC_FUNC, ret);
-		goto put_kvm;
+		goto detach_destroy;
 	}
 
 	ret = register_ftrace_direct(&pvhook_ftrace_ops,
@@ -205,6 +286,8 @@ int pvhook_kvm_attach(void)
 
 free_filter:
 	ftrace_free_filter(&pvhook_ftrace_ops);
+detach_destroy:
+	pvhook_destroy_hook_detach();
 put_kvm:
 	symbol_put(STATIC_CALL_KEY(kvm_x86_get_cs_db_l_bits));
 	return ret;
@@ -220,12 +303,18 @@ void pvhook_kvm_detach(void)
 	 * may still be in it, or on its way into pvhook_hook_entry() before
 	 * pvhook_dispatch() takes the SRCU read lock, or on its way out after
 	 * dropping it. None of these stretches sleeps voluntarily, so an
-	 * RCU-tasks grace period on each side of the SRCU one covers them;
-	 * the SRCU grace period covers handlers that sleep.
+	 * RCU-tasks grace period on each side of the SRCU ones covers them;
+	 * the SRCU grace periods cover handlers that sleep, and vCPUs that
+	 * wait for a process's answer (none can be left: every handle is
+	 * closed before pvhook can be unloaded, and closing releases them).
 	 */
 	synchronize_rcu_tasks();
 	synchronize_srcu(&pvhook_srcu);
+	synchronize_srcu(&pvhook_user_srcu);
 	synchronize_rcu_tasks();
+
+	/* From here on, pvhook_vms_exit() forgets the VMs still alive. */
+	pvhook_destroy_hook_detach();
 
 	symbol_put(STATIC_CALL_KEY(kvm_x86_get_cs_db_l_bits));
 }

@@ -2,9 +2,12 @@
 /*
  * pvhook: runtime-extensible paravirtual hypercalls for KVM.
  *
- * Load order: the registry, the built-in hypercalls, then the attachment to
- * KVM, so that no guest reaches pvhook before it can answer. Unload goes the
- * other way; pvhook_kvm_detach() returns only when no vCPU runs pvhook code.
+ * Load order: the registry, the built-in hypercalls, the attachment to
+ * KVM, so that no guest reaches pvhook before it can answer, and last
+ * /dev/pvhook. Unload goes the other way; pvhook_kvm_detach() returns only
+ * when no vCPU runs pvhook code, and then the VMs still alive are
+ * forgotten. Unload cannot start while a VM handle is open: each holds a
+ * reference on the module.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -28,11 +31,18 @@ static int __init pvhook_init(void)
 	if (ret)
 		goto builtin_exit;
 
+	ret = pvhook_device_init();
+	if (ret)
+		goto kvm_detach;
+
 	pr_info("ABI %u.%u, hypercalls 0x%lx-0x%lx, %s\n", PVHOOK_ABI_MAJOR,
 		PVHOOK_ABI_MINOR, PVHOOK_HC_BASE,
 		PVHOOK_HC_BASE + PVHOOK_HC_COUNT - 1, pvhook_kvm_attach_point());
 	return 0;
 
+kvm_detach:
+	pvhook_kvm_detach();
+	pvhook_vms_exit();
 builtin_exit:
 	pvhook_builtin_exit();
 registry_exit:
@@ -42,7 +52,9 @@ registry_exit:
 
 static void __exit pvhook_exit(void)
 {
+	pvhook_device_exit();
 	pvhook_kvm_detach();
+	pvhook_vms_exit();
 	pvhook_builtin_exit();
 	pvhook_registry_exit();
 }

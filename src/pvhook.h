@@ -2,19 +2,36 @@
 /*
  * pvhook host module: interfaces between its parts.
  *
- *   kvm_hook.c   attaches to KVM's hypercall path (the only file that knows
- *                how KVM's hypercall emulation looks in each kernel), with
- *                the trampoline in kvm_hook_tramp.S
+ *   kvm_hook.c   everything that knows KVM's internals: the attachment to
+ *                KVM's hypercall path (trampoline in kvm_hook_tramp.S), the
+ *                VM-destruction hook, telling a KVM VM file apart, and
+ *                KVM's SRCU around a vCPU's sleep
  *   dispatch.c   turns one guest hypercall into one handler call
  *   registry.c   the number -> handler table and the exported API
- *   builtin.c    PVHOOK_HC_PROBE, PVHOOK_HC_FEATURES, PVHOOK_HC_PING
+ *   builtin.c    PVHOOK_HC_PROBE, _FEATURES, _PING and _NOTIFY
+ *   vm.c         per-VM state: the table of VMs pvhook knows, their policy
+ *   stats.c      per-VM, per-number counters and time histograms
+ *   device.c     /dev/pvhook and its ioctls
+ *   handle.c     VM handles: the file a process gets from PVHOOK_ATTACH_VM
+ *   served.c     numbers answered by host processes: the waiting vCPU side
+ *   events.c     PVHOOK_HC_NOTIFY event queues of VM handles
  *   main.c       module load and unload
  */
 #ifndef _PVHOOK_INTERNAL_H
 #define _PVHOOK_INTERNAL_H
 
+#include <linux/kref.h>
+#include <linux/list.h>
 #include <linux/pvhook.h>
+#include <linux/spinlock.h>
 #include <linux/srcu.h>
+#include <linux/types.h>
+#include <linux/wait.h>
+#include <linux/xarray.h>
+
+struct file;
+struct kvm;
+struct pvhook_handle;
 
 /* kvm_hook.c and its trampoline, kvm_hook_tramp.S */
 int pvhook_kvm_attach(void);
@@ -23,26 +40,237 @@ bool pvhook_vcpu_long_mode(struct kvm_vcpu *vcpu);
 void pvhook_hook_tramp(void);
 bool pvhook_hook_redirect(struct kvm_vcpu *vcpu, unsigned long nr_arg);
 const char *pvhook_kvm_attach_point(void);
+struct kvm *pvhook_kvm_from_file(struct file *file);
+void pvhook_vcpu_kvm_srcu_unlock(struct kvm_vcpu *vcpu);
+void pvhook_vcpu_kvm_srcu_lock(struct kvm_vcpu *vcpu);
 
 /* dispatch.c */
 unsigned long pvhook_dispatch(const struct pvhook_call *call);
 
-/* registry.c */
+/*
+ * registry.c. pvhook_srcu covers every hypercall except those in the user
+ * range; pvhook_user_srcu covers those, which may sleep until a process
+ * answers. Only module unload waits for pvhook_user_srcu.
+ */
 extern struct srcu_struct pvhook_srcu;
+extern struct srcu_struct pvhook_user_srcu;
 int pvhook_registry_init(void);
 void pvhook_registry_exit(void);
 int pvhook_registry_add(struct pvhook_hypercall *hc);
 void pvhook_registry_remove(struct pvhook_hypercall *hc);
 const struct pvhook_hypercall *pvhook_registry_lookup(unsigned long nr);
+void pvhook_registry_bitmap(__u64 bitmap[4]);
+int pvhook_registry_describe(struct pvhook_hc_info *hi);
 
 /* builtin.c */
+u64 pvhook_features(void);
 int pvhook_builtin_init(void);
 void pvhook_builtin_exit(void);
+
+/* stats.c */
+struct pvhook_hc_counters {
+	atomic64_t calls;
+	atomic64_t errors;
+	atomic64_t throttled;
+	atomic64_t time_hist[PVHOOK_HIST_BUCKETS];
+};
+
+struct pvhook_vm;
+void pvhook_stats_account(struct pvhook_vm *vm, unsigned int idx,
+			  unsigned long ret, u64 ns, bool throttled);
+void pvhook_stats_totals(struct pvhook_vm *vm, struct pvhook_vm_info *info);
+unsigned int pvhook_stats_fill(struct pvhook_vm *vm,
+			       struct pvhook_hc_stats *out, unsigned int room);
+void pvhook_stats_free(struct pvhook_vm *vm);
+
+/* vm.c */
+
+/**
+ * struct pvhook_vm_policy - what one VM may call; immutable once published
+ * @enabled: pvhook is on for the VM
+ * @rate_limit: calls per second per vCPU, 0 for none
+ * @allow: numbers the VM may call, by index from PVHOOK_HC_BASE
+ * @allow_user: numbers the VM may call from guest user mode
+ * @rcu: frees the policy a newer one replaced
+ */
+struct pvhook_vm_policy {
+	bool enabled;
+	u32 rate_limit;
+	DECLARE_BITMAP(allow, PVHOOK_HC_COUNT);
+	DECLARE_BITMAP(allow_user, PVHOOK_HC_COUNT);
+	struct rcu_head rcu;
+};
+
+/**
+ * struct pvhook_served - a user-range number answered by a VM handle
+ * @nr: the number
+ * @flags: PVHOOK_SERVE_F_* flags
+ * @timeout: how long a vCPU waits, in jiffies
+ * @handle: the handle that answers, with a reference
+ * @rcu: frees the entry once no vCPU can see it (pvhook_user_srcu)
+ */
+struct pvhook_served {
+	unsigned long nr;
+	u32 flags;
+	unsigned long timeout;
+	struct pvhook_handle *handle;
+	struct rcu_head rcu;
+};
+
+/**
+ * struct pvhook_vm - what pvhook knows of one KVM VM
+ * @node: in the table of VMs, under pvhook_vms_lock
+ * @ref: the table holds one reference while KVM's VM lives, each handle one
+ * @kvm: the VM; NULL once KVM destroyed it (under pvhook_vms_lock)
+ * @id: pvhook's id for the VM
+ * @pid: KVM's userspace_pid
+ * @stats_id: KVM's stats id
+ * @policy: the current policy (RCU)
+ * @counters: per-number counters, allocated on the number's first call
+ * @events: events the VM posted
+ * @vcpu_rate: rate-limit windows of the vCPUs, by vcpu_idx
+ * @lock: protects @served, @handles, @nr_handles and @dead
+ * @served: user-range numbers answered by handles (pvhook_user_srcu)
+ * @handles: the open handles (RCU list)
+ * @nr_handles: how many
+ * @dead: KVM destroyed the VM
+ * @rcu: frees the structure
+ */
+struct pvhook_vm {
+	struct hlist_node node;
+	struct kref ref;
+	struct kvm *kvm;
+	u64 id;
+	pid_t pid;
+	char stats_id[PVHOOK_STATS_NAME_SIZE];
+	struct pvhook_vm_policy __rcu *policy;
+	struct pvhook_hc_counters *counters[PVHOOK_HC_COUNT];
+	atomic64_t events;
+	struct xarray vcpu_rate;
+	spinlock_t lock;
+	struct pvhook_served __rcu *served[PVHOOK_HC_USER_COUNT];
+	struct list_head handles;
+	unsigned int nr_handles;
+	bool dead;
+	struct rcu_head rcu;
+};
+
+void pvhook_vms_exit(void);
+struct pvhook_vm *pvhook_vm_of_vcpu(struct kvm_vcpu *vcpu);
+struct pvhook_vm *pvhook_vm_find_live(struct kvm *kvm);
+struct pvhook_vm *pvhook_vm_get(struct kvm *kvm);
+struct pvhook_vm *pvhook_vm_get_by_id(u64 id);
+void pvhook_vm_put(struct pvhook_vm *vm);
+void pvhook_vm_destroyed(struct kvm *kvm);
+unsigned int pvhook_vm_count(void);
+int pvhook_vm_list(struct pvhook_vm_info *out, unsigned int room,
+		   unsigned int *total);
+int pvhook_vm_info(struct pvhook_vm *vm, struct pvhook_vm_info *info);
+bool pvhook_vm_throttle(struct pvhook_vm *vm, struct kvm_vcpu *vcpu,
+			u32 limit);
+void pvhook_vm_get_policy(struct pvhook_vm *vm, struct pvhook_policy *out);
+int pvhook_vm_set_policy(struct pvhook_vm *vm, const struct pvhook_policy *in);
+
+/* handle.c */
+
+/**
+ * struct pvhook_request - a vCPU waiting for a process to answer; lives on
+ *                         the vCPU's stack and is linked into the handle
+ *                         while the vCPU waits
+ * @node: in the handle's queued or delivered list, under its lock
+ * @msg: what read() returns for it
+ * @ret: the answer
+ * @done: @ret is set and the request is off the handle's lists
+ */
+struct pvhook_request {
+	struct list_head node;
+	struct pvhook_msg msg;
+	unsigned long ret;
+	bool done;
+};
+
+/**
+ * struct pvhook_handle - a VM handle, the file PVHOOK_ATTACH_VM returns
+ * @ref: the file holds one reference, each served number one
+ * @vm: the VM, with a reference
+ * @vm_node: in @vm->handles
+ * @lock: protects everything below
+ * @closed: the file was released; no new request or event is taken
+ * @vm_gone: KVM destroyed the VM
+ * @readers: read() and poll() wait here
+ * @vcpus: vCPUs wait here for their answer
+ * @queued: requests not read yet
+ * @delivered: requests read and not answered yet
+ * @next_seq: sequence number of the next request
+ * @events: event ring, NULL when the handle does not take events
+ * @ev_size: capacity of @events
+ * @ev_head: index of the oldest event in @events
+ * @ev_count: events in @events
+ * @ev_seq: events offered to this handle, dropped ones included
+ * @ev_dropped: events dropped because @events was full
+ * @rcu: frees the structure after RCU readers of @vm->handles
+ */
+struct pvhook_handle {
+	struct kref ref;
+	struct pvhook_vm *vm;
+	struct list_head vm_node;
+	spinlock_t lock;
+	bool closed;
+	bool vm_gone;
+	wait_queue_head_t readers;
+	wait_queue_head_t vcpus;
+	struct list_head queued;
+	struct list_head delivered;
+	u64 next_seq;
+	struct pvhook_msg *events;
+	u32 ev_size;
+	u32 ev_head;
+	u32 ev_count;
+	u64 ev_seq;
+	u64 ev_dropped;
+	struct rcu_head rcu;
+};
+
+int pvhook_handle_create(struct pvhook_vm *vm);
+void pvhook_handle_get(struct pvhook_handle *h);
+void pvhook_handle_put(struct pvhook_handle *h);
+void pvhook_handle_vm_gone(struct pvhook_handle *h);
+
+/* served.c */
+int pvhook_served_add(struct pvhook_handle *h, struct pvhook_vm *vm,
+		      const struct pvhook_serve *req);
+int pvhook_served_remove(struct pvhook_handle *h, struct pvhook_vm *vm,
+			 unsigned long nr);
+void pvhook_served_remove_all(struct pvhook_vm *vm, struct pvhook_handle *h);
+unsigned long pvhook_served_call(struct pvhook_served *s,
+				 const struct pvhook_call *call);
+bool pvhook_served_pop(struct pvhook_handle *h, struct pvhook_msg *msg);
+void pvhook_served_unpop(struct pvhook_handle *h, u64 seq);
+int pvhook_served_answer(struct pvhook_handle *h,
+			 const struct pvhook_reply *reply);
+void pvhook_served_fail_all(struct pvhook_handle *h);
+
+/* events.c */
+unsigned long pvhook_events_post(struct pvhook_vm *vm,
+				 const struct pvhook_call *call);
+int pvhook_events_set_queue(struct pvhook_handle *h, u32 len);
+bool pvhook_events_pop(struct pvhook_handle *h, struct pvhook_msg *msg);
+void pvhook_events_free(struct pvhook_handle *h);
+
+/* device.c */
+int pvhook_device_init(void);
+void pvhook_device_exit(void);
 
 /* True when @nr lies in pvhook's range of numbers. */
 static inline bool pvhook_nr_in_range(unsigned long nr)
 {
 	return nr - PVHOOK_HC_BASE < PVHOOK_HC_COUNT;
+}
+
+/* True when @nr lies in the range host processes serve. */
+static inline bool pvhook_nr_is_user(unsigned long nr)
+{
+	return nr - PVHOOK_HC_USER_FIRST < PVHOOK_HC_USER_COUNT;
 }
 
 #endif /* _PVHOOK_INTERNAL_H */

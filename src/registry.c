@@ -11,21 +11,35 @@
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/rcupdate.h>
+#include <linux/string.h>
 
 #include "pvhook.h"
 
 struct srcu_struct pvhook_srcu;
+struct srcu_struct pvhook_user_srcu;
 
 static struct pvhook_hypercall __rcu *pvhook_table[PVHOOK_HC_COUNT];
 static DEFINE_MUTEX(pvhook_table_lock);
 
 int pvhook_registry_init(void)
 {
-	return init_srcu_struct(&pvhook_srcu);
+	int ret;
+
+	ret = init_srcu_struct(&pvhook_srcu);
+	if (ret)
+		return ret;
+	ret = init_srcu_struct(&pvhook_user_srcu);
+	if (ret)
+		cleanup_srcu_struct(&pvhook_srcu);
+	return ret;
 }
 
+/* Waits for callbacks queued with call_srcu() (served.c) first. */
 void pvhook_registry_exit(void)
 {
+	srcu_barrier(&pvhook_user_srcu);
+	srcu_barrier(&pvhook_srcu);
+	cleanup_srcu_struct(&pvhook_user_srcu);
 	cleanup_srcu_struct(&pvhook_srcu);
 }
 
@@ -33,6 +47,51 @@ void pvhook_registry_exit(void)
 const struct pvhook_hypercall *pvhook_registry_lookup(unsigned long nr)
 {
 	return srcu_dereference(pvhook_table[nr - PVHOOK_HC_BASE], &pvhook_srcu);
+}
+
+/* The numbers served in the kernel, as a bitmap by index from the base. */
+void pvhook_registry_bitmap(__u64 bitmap[4])
+{
+	unsigned int i;
+
+	memset(bitmap, 0, 4 * sizeof(*bitmap));
+	mutex_lock(&pvhook_table_lock);
+	for (i = 0; i < PVHOOK_HC_COUNT; i++)
+		if (rcu_access_pointer(pvhook_table[i]))
+			bitmap[i / 64] |= 1ULL << (i % 64);
+	mutex_unlock(&pvhook_table_lock);
+}
+
+/*
+ * Fill in name, owner and flags of the number @hi->nr.
+ * Return: 0; -EINVAL outside pvhook's range; -ENOENT if nothing in the
+ * kernel serves it.
+ */
+int pvhook_registry_describe(struct pvhook_hc_info *hi)
+{
+	const struct pvhook_hypercall *hc;
+	int ret = -ENOENT;
+
+	if (!pvhook_nr_in_range(hi->nr))
+		return -EINVAL;
+
+	memset(hi->name, 0, sizeof(hi->name));
+	memset(hi->owner, 0, sizeof(hi->owner));
+	hi->hc_flags = 0;
+	mutex_lock(&pvhook_table_lock);
+	hc = rcu_dereference_protected(pvhook_table[hi->nr - PVHOOK_HC_BASE],
+				       lockdep_is_held(&pvhook_table_lock));
+	if (hc) {
+		strscpy(hi->name, hc->name, sizeof(hi->name));
+		strscpy(hi->owner, module_name(hc->owner), sizeof(hi->owner));
+		if (hc->owner == THIS_MODULE)
+			hi->hc_flags |= PVHOOK_HC_INFO_F_BUILTIN;
+		if (hc->flags & PVHOOK_HC_F_USER)
+			hi->hc_flags |= PVHOOK_HC_INFO_F_USER;
+		ret = 0;
+	}
+	mutex_unlock(&pvhook_table_lock);
+	return ret;
 }
 
 int pvhook_registry_add(struct pvhook_hypercall *hc)

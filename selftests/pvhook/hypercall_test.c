@@ -8,7 +8,7 @@
 #include "hc_util.h"
 
 #define PVHOOK_F_KNOWN	(PVHOOK_F_PROBE | PVHOOK_F_FEATURES | PVHOOK_F_PING | \
-			 PVHOOK_F_MODULE_HC)
+			 PVHOOK_F_MODULE_HC | PVHOOK_F_NOTIFY | PVHOOK_F_USER_HC)
 
 FIXTURE(long64) {
 	struct vm *vm;

@@ -9,8 +9,10 @@
 #define _UAPI_LINUX_PVHOOK_H
 
 #include <linux/const.h>
+#ifndef __ASSEMBLY__
 #include <linux/ioctl.h>
 #include <linux/types.h>
+#endif
 
 /*
  * ABI version: major in bits 15..8, minor in bits 7..0. A guest accepts a
@@ -76,6 +78,8 @@
 #define PVHOOK_EAGAIN		11	/* over the VM's per-vCPU rate limit */
 #define PVHOOK_ECONNRESET	104	/* the serving process went away */
 #define PVHOOK_ETIMEDOUT	110	/* the serving process did not answer */
+
+#ifndef __ASSEMBLY__
 
 /*
  * The host interface: /dev/pvhook and the VM handles it returns.
@@ -368,5 +372,7 @@ struct pvhook_reply {
 #define PVHOOK_VM_SERVE		_IOW(PVHOOK_IOCTL_TYPE, 0x13, struct pvhook_serve)
 #define PVHOOK_VM_UNSERVE	_IOW(PVHOOK_IOCTL_TYPE, 0x14, struct pvhook_serve)
 #define PVHOOK_VM_EVENTS	_IOW(PVHOOK_IOCTL_TYPE, 0x15, struct pvhook_events)
+
+#endif /* __ASSEMBLY__ */
 
 #endif /* _UAPI_LINUX_PVHOOK_H */

@@ -1,0 +1,147 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Helpers for the selftests of /dev/pvhook and VM handles; include after
+ * kselftest_harness.h and hc_util.h.
+ */
+#ifndef PVHOOK_SELFTEST_DEV_UTIL_H
+#define PVHOOK_SELFTEST_DEV_UTIL_H
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "hc_util.h"
+
+#define PVHOOK_DEV	"/dev/pvhook"
+
+/* The ioctl's errno, or 0 when it succeeded. */
+static inline int ioctl_err(int fd, unsigned long cmd, void *arg)
+{
+	return ioctl(fd, cmd, arg) < 0 ? errno : 0;
+}
+
+static inline int dev_open(void)
+{
+	return open(PVHOOK_DEV, O_RDWR | O_CLOEXEC);
+}
+
+/* A VM handle for @vm_fd, or -errno. */
+static inline int vm_attach(int dev, int vm_fd)
+{
+	struct pvhook_attach a = { .vm_fd = vm_fd };
+	int fd = ioctl(dev, PVHOOK_ATTACH_VM, &a);
+
+	return fd < 0 ? -errno : fd;
+}
+
+static inline int handle_serve(int h, u64 nr, u32 flags, u32 timeout_ms)
+{
+	struct pvhook_serve s = {
+		.nr = nr, .flags = flags, .timeout_ms = timeout_ms,
+	};
+
+	return ioctl_err(h, PVHOOK_VM_SERVE, &s);
+}
+
+static inline int handle_events(int h, u32 queue_len)
+{
+	struct pvhook_events e = { .queue_len = queue_len };
+
+	return ioctl_err(h, PVHOOK_VM_EVENTS, &e);
+}
+
+static inline int handle_reply(int h, u64 seq, u64 ret)
+{
+	struct pvhook_reply r = { .seq = seq, .ret = ret };
+
+	return write(h, &r, sizeof(r)) == sizeof(r) ? 0 : errno;
+}
+
+/* Wait up to @ms for @events on @fd; returns revents, 0 on timeout. */
+static inline short wait_fd(int fd, short events, int ms)
+{
+	struct pollfd p = { .fd = fd, .events = events };
+
+	return poll(&p, 1, ms) == 1 ? p.revents : 0;
+}
+
+/* Read one message, waiting up to @ms for it; 0 or an errno. */
+static inline int read_msg(int h, struct pvhook_msg *msg, int ms)
+{
+	if (!(wait_fd(h, POLLIN, ms) & POLLIN))
+		return ETIMEDOUT;
+	return read(h, msg, sizeof(*msg)) == sizeof(*msg) ? 0 : errno;
+}
+
+static inline u64 now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000ULL + ts.tv_nsec / 1000000;
+}
+
+/* A hypercall issued by a thread of its own, so the test can answer it. */
+struct async_hc {
+	struct vcpu *vcpu;
+	int cpl;
+	struct hc_regs regs;
+	u64 ret;
+	int err;
+	u64 ms;			/* how long the call took */
+	pthread_t thread;
+};
+
+static inline void *async_hc_fn(void *arg)
+{
+	struct async_hc *a = arg;
+	u64 start = now_ms();
+
+	a->err = vcpu_hypercall(a->vcpu, a->cpl, &a->regs, &a->ret);
+	a->ms = now_ms() - start;
+	return NULL;
+}
+
+static inline int async_hc_start(struct async_hc *a, struct vcpu *vcpu,
+				 u64 nr, u64 a0)
+{
+	a->vcpu = vcpu;
+	a->regs.nr = nr;
+	a->regs.args[0] = a0;
+	a->ret = 0x5a5a5a5a5a5a5a5aULL;
+	return pthread_create(&a->thread, NULL, async_hc_fn, a);
+}
+
+static inline int async_hc_join(struct async_hc *a)
+{
+	pthread_join(a->thread, NULL);
+	return a->err;
+}
+
+/* pvhook's record of the VM with @pid, or -1 if it has none. */
+static inline int find_vm_by_pid(int dev, pid_t pid,
+				 struct pvhook_vm_info *out)
+{
+	struct pvhook_vm_info infos[64];
+	struct pvhook_vm_list l = {
+		.count = 64, .vms = (u64)(unsigned long)infos,
+	};
+	unsigned int i;
+
+	if (ioctl(dev, PVHOOK_LIST_VMS, &l))
+		return -1;
+	for (i = 0; i < l.count && i < 64; i++) {
+		if (infos[i].pid == pid) {
+			*out = infos[i];
+			return 0;
+		}
+	}
+	return -1;
+}
+
+#endif /* PVHOOK_SELFTEST_DEV_UTIL_H */

@@ -1,0 +1,207 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * /dev/pvhook: what pvhook offers, the VMs it knows and their statistics,
+ * and PVHOOK_ATTACH_VM, which turns a KVM VM file descriptor into a VM
+ * handle (handle.c).
+ *
+ * The device is root's alone (mode 0600) unless udev says otherwise; see
+ * Documentation/uapi.rst for the security model. Attaching a VM needs its
+ * KVM file descriptor, that is, the rights of its VMM.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/miscdevice.h>
+#include <linux/module.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/uaccess.h>
+
+#include "pvhook.h"
+
+static long pvhook_dev_get_info(void __user *argp)
+{
+	struct pvhook_info info = {
+		.abi_version = PVHOOK_ABI_VERSION,
+		.nr_vms = pvhook_vm_count(),
+		.features = pvhook_features(),
+		.hc_base = PVHOOK_HC_BASE,
+		.hc_count = PVHOOK_HC_COUNT,
+	};
+
+	pvhook_registry_bitmap(info.registered);
+	return copy_to_user(argp, &info, sizeof(info)) ? -EFAULT : 0;
+}
+
+static long pvhook_dev_get_hc_info(void __user *argp)
+{
+	struct pvhook_hc_info hi;
+	int ret;
+
+	if (copy_from_user(&hi, argp, sizeof(hi)))
+		return -EFAULT;
+	if (hi.flags)
+		return -EINVAL;
+	ret = pvhook_registry_describe(&hi);
+	if (ret)
+		return ret;
+	return copy_to_user(argp, &hi, sizeof(hi)) ? -EFAULT : 0;
+}
+
+static long pvhook_dev_attach(void __user *argp)
+{
+	struct pvhook_attach req;
+	struct pvhook_vm *vm;
+	struct file *file;
+	struct kvm *kvm;
+	long ret;
+
+	if (copy_from_user(&req, argp, sizeof(req)))
+		return -EFAULT;
+	if (req.flags || memchr_inv(req.reserved, 0, sizeof(req.reserved)))
+		return -EINVAL;
+
+	file = fget(req.vm_fd);
+	if (!file)
+		return -EBADF;
+
+	/* The file keeps the VM alive until fput(). */
+	kvm = pvhook_kvm_from_file(file);
+	if (!kvm) {
+		ret = -EINVAL;
+		goto out;
+	}
+	vm = pvhook_vm_get(kvm);
+	if (!vm) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	ret = pvhook_handle_create(vm);
+	if (ret < 0)
+		pvhook_vm_put(vm);
+out:
+	fput(file);
+	return ret;
+}
+
+static long pvhook_dev_list_vms(void __user *argp)
+{
+	struct pvhook_vm_info *infos = NULL;
+	struct pvhook_vm_list req;
+	unsigned int total;
+	long ret = 0;
+	int n;
+
+	if (copy_from_user(&req, argp, sizeof(req)))
+		return -EFAULT;
+	if (req.flags || memchr_inv(req.reserved, 0, sizeof(req.reserved)))
+		return -EINVAL;
+	if (req.count > PVHOOK_LIST_MAX)
+		return -E2BIG;
+
+	if (req.count) {
+		infos = kvcalloc(req.count, sizeof(*infos), GFP_KERNEL_ACCOUNT);
+		if (!infos)
+			return -ENOMEM;
+	}
+	n = pvhook_vm_list(infos, req.count, &total);
+	if (n && copy_to_user(u64_to_user_ptr(req.vms), infos,
+			      n * sizeof(*infos)))
+		ret = -EFAULT;
+	kvfree(infos);
+	if (ret)
+		return ret;
+
+	req.count = total;
+	return copy_to_user(argp, &req, sizeof(req)) ? -EFAULT : 0;
+}
+
+static long pvhook_dev_get_vm_stats(void __user *argp)
+{
+	struct pvhook_hc_stats *stats = NULL;
+	struct pvhook_vm_stats req;
+	struct pvhook_vm *vm;
+	unsigned int n;
+	long ret = 0;
+
+	if (copy_from_user(&req, argp, sizeof(req)))
+		return -EFAULT;
+	if (req.flags || memchr_inv(req.reserved, 0, sizeof(req.reserved)))
+		return -EINVAL;
+	if (req.count > PVHOOK_HC_COUNT)
+		return -E2BIG;
+
+	vm = pvhook_vm_get_by_id(req.vm_id);
+	if (!vm)
+		return -ENOENT;
+	if (req.count) {
+		stats = kvcalloc(req.count, sizeof(*stats), GFP_KERNEL_ACCOUNT);
+		if (!stats) {
+			pvhook_vm_put(vm);
+			return -ENOMEM;
+		}
+	}
+	n = pvhook_stats_fill(vm, stats, req.count);
+	pvhook_vm_put(vm);
+
+	if (min(n, req.count) &&
+	    copy_to_user(u64_to_user_ptr(req.entries), stats,
+			 min(n, req.count) * sizeof(*stats)))
+		ret = -EFAULT;
+	kvfree(stats);
+	if (ret)
+		return ret;
+
+	req.count = n;
+	return copy_to_user(argp, &req, sizeof(req)) ? -EFAULT : 0;
+}
+
+static long pvhook_dev_ioctl(struct file *file, unsigned int cmd,
+			     unsigned long arg)
+{
+	void __user *argp = (void __user *)arg;
+
+	switch (cmd) {
+	case PVHOOK_GET_INFO:
+		return pvhook_dev_get_info(argp);
+	case PVHOOK_GET_HC_INFO:
+		return pvhook_dev_get_hc_info(argp);
+	case PVHOOK_ATTACH_VM:
+		return pvhook_dev_attach(argp);
+	case PVHOOK_LIST_VMS:
+		return pvhook_dev_list_vms(argp);
+	case PVHOOK_GET_VM_STATS:
+		return pvhook_dev_get_vm_stats(argp);
+	default:
+		return -ENOTTY;
+	}
+}
+
+static const struct file_operations pvhook_dev_fops = {
+	.owner = THIS_MODULE,
+	.unlocked_ioctl = pvhook_dev_ioctl,
+	.compat_ioctl = compat_ptr_ioctl,
+	.llseek = noop_llseek,
+};
+
+static struct miscdevice pvhook_miscdev = {
+	.minor = MISC_DYNAMIC_MINOR,
+	.name = "pvhook",
+	.fops = &pvhook_dev_fops,
+	.mode = 0600,
+};
+
+int pvhook_device_init(void)
+{
+	int ret = misc_register(&pvhook_miscdev);
+
+	if (ret)
+		pr_err("cannot register /dev/pvhook: %d\n", ret);
+	return ret;
+}
+
+void pvhook_device_exit(void)
+{
+	misc_deregister(&pvhook_miscdev);
+}

@@ -1,0 +1,464 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * What pvhook knows of each KVM VM: its identity, its policy, its counters,
+ * the handles processes opened on it.
+ *
+ * A VM becomes known at its first pvhook hypercall, or when a process
+ * attaches it, and is forgotten when KVM destroys it (kvm_hook.c calls
+ * pvhook_vm_destroyed()). The table is keyed by struct kvm; a pointer in it
+ * always names a live VM, since it is removed before KVM frees the VM.
+ *
+ * A vCPU inside a hypercall keeps its VM alive, so pvhook_vm_of_vcpu() needs
+ * no reference. Handles take references, as they outlive the VM.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/hashtable.h>
+#include <linux/kvm_host.h>
+#include <linux/moduleparam.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+
+#include "pvhook.h"
+
+static DEFINE_HASHTABLE(pvhook_vms, 6);
+static DEFINE_SPINLOCK(pvhook_vms_lock);
+static unsigned int pvhook_nr_vms;
+static atomic64_t pvhook_next_vm_id = ATOMIC64_INIT(0);
+
+/* The default policy of a VM nobody attached: allow (true) or deny. */
+static bool pvhook_default_allow = true;
+
+static int pvhook_default_policy_set(const char *val,
+				     const struct kernel_param *kp)
+{
+	if (sysfs_streq(val, "allow"))
+		WRITE_ONCE(pvhook_default_allow, true);
+	else if (sysfs_streq(val, "deny"))
+		WRITE_ONCE(pvhook_default_allow, false);
+	else
+		return -EINVAL;
+	return 0;
+}
+
+static int pvhook_default_policy_get(char *buf, const struct kernel_param *kp)
+{
+	return sysfs_emit(buf, "%s\n",
+			  READ_ONCE(pvhook_default_allow) ? "allow" : "deny");
+}
+
+static const struct kernel_param_ops pvhook_default_policy_ops = {
+	.set = pvhook_default_policy_set,
+	.get = pvhook_default_policy_get,
+};
+module_param_cb(default_policy, &pvhook_default_policy_ops, NULL, 0644);
+MODULE_PARM_DESC(default_policy,
+		 "pvhook on (allow, the default) or off (deny) for VMs until a process sets their policy");
+
+static u64 pvhook_vm_hash(struct kvm *kvm)
+{
+	return (unsigned long)kvm;
+}
+
+/* Caller holds pvhook_vms_lock or rcu_read_lock(). */
+static struct pvhook_vm *pvhook_vm_lookup(struct kvm *kvm)
+{
+	struct pvhook_vm *vm;
+
+	hash_for_each_possible_rcu(pvhook_vms, vm, node, pvhook_vm_hash(kvm))
+		if (vm->kvm == kvm)
+			return vm;
+	return NULL;
+}
+
+static struct pvhook_vm *pvhook_vm_alloc(struct kvm *kvm)
+{
+	struct pvhook_vm_policy *policy;
+	struct pvhook_vm *vm;
+
+	vm = kzalloc(sizeof(*vm), GFP_KERNEL_ACCOUNT);
+	policy = kzalloc(sizeof(*policy), GFP_KERNEL_ACCOUNT);
+	if (!vm || !policy) {
+		kfree(vm);
+		kfree(policy);
+		return NULL;
+	}
+
+	policy->enabled = READ_ONCE(pvhook_default_allow);
+	bitmap_fill(policy->allow, PVHOOK_HC_COUNT);
+	bitmap_fill(policy->allow_user, PVHOOK_HC_COUNT);
+	RCU_INIT_POINTER(vm->policy, policy);
+
+	kref_init(&vm->ref);
+	vm->kvm = kvm;
+	vm->pid = kvm->userspace_pid;
+	strscpy(vm->stats_id, kvm->stats_id, sizeof(vm->stats_id));
+	xa_init(&vm->vcpu_rate);
+	spin_lock_init(&vm->lock);
+	INIT_LIST_HEAD(&vm->handles);
+	return vm;
+}
+
+static void pvhook_vm_free_rcu(struct rcu_head *rcu)
+{
+	struct pvhook_vm *vm = container_of(rcu, struct pvhook_vm, rcu);
+	unsigned long idx;
+	void *rate;
+
+	xa_for_each(&vm->vcpu_rate, idx, rate)
+		kfree(rate);
+	xa_destroy(&vm->vcpu_rate);
+	pvhook_stats_free(vm);
+	kfree(rcu_dereference_protected(vm->policy, true));
+	kfree(vm);
+}
+
+static void pvhook_vm_release(struct kref *ref)
+{
+	struct pvhook_vm *vm = container_of(ref, struct pvhook_vm, ref);
+
+	call_rcu(&vm->rcu, pvhook_vm_free_rcu);
+}
+
+/* Drop a reference taken by pvhook_vm_get() or pvhook_vm_get_by_id(). */
+void pvhook_vm_put(struct pvhook_vm *vm)
+{
+	kref_put(&vm->ref, pvhook_vm_release);
+}
+
+/*
+ * Find @kvm's state, or create it. The caller keeps @kvm alive (it holds
+ * the VM's file, or runs one of its vCPUs). Returns NULL only when memory
+ * runs out. With @get, the caller gets a reference.
+ */
+static struct pvhook_vm *pvhook_vm_find_or_add(struct kvm *kvm, bool get)
+{
+	struct pvhook_vm *vm, *new;
+
+	rcu_read_lock();
+	vm = pvhook_vm_lookup(kvm);
+	if (vm && get)
+		kref_get(&vm->ref);
+	rcu_read_unlock();
+	if (vm)
+		return vm;
+
+	new = pvhook_vm_alloc(kvm);
+	if (!new)
+		return NULL;
+
+	spin_lock(&pvhook_vms_lock);
+	vm = pvhook_vm_lookup(kvm);
+	if (!vm) {
+		vm = new;
+		new = NULL;
+		vm->id = atomic64_inc_return(&pvhook_next_vm_id);
+		hash_add_rcu(pvhook_vms, &vm->node, pvhook_vm_hash(kvm));
+		pvhook_nr_vms++;
+	}
+	if (get)
+		kref_get(&vm->ref);
+	spin_unlock(&pvhook_vms_lock);
+
+	if (new)
+		pvhook_vm_free_rcu(&new->rcu);
+	return vm;
+}
+
+/**
+ * pvhook_vm_of_vcpu() - the state of the VM a vCPU belongs to
+ * @vcpu: a vCPU inside a hypercall, which keeps its VM alive
+ *
+ * Context: process context, may sleep (the first call allocates).
+ * Return: the state, valid while the vCPU runs; NULL when memory ran out.
+ */
+struct pvhook_vm *pvhook_vm_of_vcpu(struct kvm_vcpu *vcpu)
+{
+	return pvhook_vm_find_or_add(vcpu->kvm, false);
+}
+
+/**
+ * pvhook_vm_find_live() - the state of a live VM, if pvhook knows it
+ * @kvm: a VM the caller keeps alive
+ *
+ * Return: the state, valid while @kvm lives, or NULL.
+ */
+struct pvhook_vm *pvhook_vm_find_live(struct kvm *kvm)
+{
+	struct pvhook_vm *vm;
+
+	rcu_read_lock();
+	vm = pvhook_vm_lookup(kvm);
+	rcu_read_unlock();
+	return vm;
+}
+
+/**
+ * pvhook_vm_get() - a reference to a VM's state, created if need be
+ * @kvm: a VM the caller keeps alive
+ *
+ * Return: the state, or NULL when memory ran out.
+ */
+struct pvhook_vm *pvhook_vm_get(struct kvm *kvm)
+{
+	return pvhook_vm_find_or_add(kvm, true);
+}
+
+/**
+ * pvhook_vm_get_by_id() - a reference to a live VM's state, by pvhook's id
+ * @id: struct pvhook_vm_info.id
+ *
+ * Return: the state, or NULL if no live VM has that id.
+ */
+struct pvhook_vm *pvhook_vm_get_by_id(u64 id)
+{
+	struct pvhook_vm *vm;
+	unsigned int bkt;
+
+	spin_lock(&pvhook_vms_lock);
+	hash_for_each(pvhook_vms, bkt, vm, node) {
+		if (vm->id == id) {
+			kref_get(&vm->ref);
+			spin_unlock(&pvhook_vms_lock);
+			return vm;
+		}
+	}
+	spin_unlock(&pvhook_vms_lock);
+	return NULL;
+}
+
+/*
+ * Forget @vm: no vCPU of it can be running. Its served numbers go, its
+ * handles learn the VM is gone, and the table's reference is dropped.
+ */
+static void pvhook_vm_forget(struct pvhook_vm *vm)
+{
+	struct pvhook_handle *h;
+
+	spin_lock(&vm->lock);
+	vm->dead = true;
+	pvhook_served_remove_all(vm, NULL);
+	list_for_each_entry(h, &vm->handles, vm_node)
+		pvhook_handle_vm_gone(h);
+	spin_unlock(&vm->lock);
+	pvhook_vm_put(vm);
+}
+
+/**
+ * pvhook_vm_destroyed() - KVM is destroying a VM
+ * @kvm: the VM, whose last reference is gone: none of its vCPUs runs
+ *
+ * Context: called from KVM's VM destruction through ftrace, with
+ * preemption disabled; does not sleep.
+ */
+void pvhook_vm_destroyed(struct kvm *kvm)
+{
+	struct pvhook_vm *vm;
+
+	spin_lock(&pvhook_vms_lock);
+	vm = pvhook_vm_lookup(kvm);
+	if (vm) {
+		hash_del_rcu(&vm->node);
+		vm->kvm = NULL;
+		pvhook_nr_vms--;
+	}
+	spin_unlock(&pvhook_vms_lock);
+
+	if (vm)
+		pvhook_vm_forget(vm);
+}
+
+/* How many VMs pvhook knows. */
+unsigned int pvhook_vm_count(void)
+{
+	return READ_ONCE(pvhook_nr_vms);
+}
+
+static void pvhook_vm_fill_info(struct pvhook_vm *vm, struct kvm *kvm,
+				struct pvhook_vm_info *info)
+{
+	struct pvhook_vm_policy *policy;
+
+	memset(info, 0, sizeof(*info));
+	info->id = vm->id;
+	info->pid = vm->pid;
+	info->nr_vcpus = kvm ? atomic_read(&kvm->online_vcpus) : 0;
+	strscpy(info->stats_id, vm->stats_id, sizeof(info->stats_id));
+
+	rcu_read_lock();
+	policy = rcu_dereference(vm->policy);
+	if (policy->enabled)
+		info->flags |= PVHOOK_VM_F_ENABLED;
+	rcu_read_unlock();
+
+	spin_lock(&vm->lock);
+	info->nr_handles = vm->nr_handles;
+	spin_unlock(&vm->lock);
+	if (info->nr_handles)
+		info->flags |= PVHOOK_VM_F_ATTACHED;
+
+	info->events = atomic64_read(&vm->events);
+	pvhook_stats_totals(vm, info);
+}
+
+/**
+ * pvhook_vm_list() - describe the VMs pvhook knows
+ * @out: room for @room entries
+ * @room: entries at @out
+ * @total: set to the number of VMs known
+ *
+ * Context: process context; takes spinlocks.
+ * Return: the number of entries written.
+ */
+int pvhook_vm_list(struct pvhook_vm_info *out, unsigned int room,
+		   unsigned int *total)
+{
+	struct pvhook_vm *vm;
+	unsigned int bkt, n = 0;
+
+	spin_lock(&pvhook_vms_lock);
+	hash_for_each(pvhook_vms, bkt, vm, node) {
+		if (n < room)
+			pvhook_vm_fill_info(vm, vm->kvm, &out[n]);
+		n++;
+	}
+	spin_unlock(&pvhook_vms_lock);
+
+	*total = n;
+	return min(n, room);
+}
+
+/**
+ * pvhook_vm_info() - describe one VM
+ * @vm: the VM, with a reference
+ * @info: filled in
+ *
+ * Return: 0, or -ENODEV once KVM destroyed the VM.
+ */
+int pvhook_vm_info(struct pvhook_vm *vm, struct pvhook_vm_info *info)
+{
+	int ret = -ENODEV;
+
+	spin_lock(&pvhook_vms_lock);
+	if (vm->kvm) {
+		pvhook_vm_fill_info(vm, vm->kvm, info);
+		ret = 0;
+	}
+	spin_unlock(&pvhook_vms_lock);
+	return ret;
+}
+
+/**
+ * pvhook_vm_throttle() - count a call against the vCPU's rate limit
+ * @vm: the vCPU's VM
+ * @vcpu: the calling vCPU
+ * @limit: calls allowed per one-second window
+ *
+ * Only the vCPU's own thread touches its window, so no lock is needed.
+ *
+ * Return: true when the call is over the limit.
+ */
+bool pvhook_vm_throttle(struct pvhook_vm *vm, struct kvm_vcpu *vcpu,
+			u32 limit)
+{
+	struct pvhook_vcpu_rate {
+		u64 start;
+		u32 calls;
+	} *rate;
+	u64 now = ktime_get_ns();
+
+	rate = xa_load(&vm->vcpu_rate, vcpu->vcpu_idx);
+	if (!rate) {
+		rate = kzalloc(sizeof(*rate), GFP_KERNEL_ACCOUNT);
+		if (!rate)
+			return true;
+		if (xa_err(xa_store(&vm->vcpu_rate, vcpu->vcpu_idx, rate,
+				    GFP_KERNEL_ACCOUNT))) {
+			kfree(rate);
+			return true;
+		}
+		rate->start = now;
+	}
+
+	if (now - rate->start >= NSEC_PER_SEC) {
+		rate->start = now;
+		rate->calls = 0;
+	}
+	if (rate->calls >= limit)
+		return true;
+	rate->calls++;
+	return false;
+}
+
+/**
+ * pvhook_vm_get_policy() - a VM's policy in uapi form
+ * @vm: the VM
+ * @out: filled in
+ */
+void pvhook_vm_get_policy(struct pvhook_vm *vm, struct pvhook_policy *out)
+{
+	struct pvhook_vm_policy *policy;
+
+	memset(out, 0, sizeof(*out));
+	rcu_read_lock();
+	policy = rcu_dereference(vm->policy);
+	out->flags = policy->enabled ? PVHOOK_POLICY_F_ENABLED : 0;
+	out->rate_limit = policy->rate_limit;
+	bitmap_to_arr64(out->allow, policy->allow, PVHOOK_HC_COUNT);
+	bitmap_to_arr64(out->allow_user, policy->allow_user, PVHOOK_HC_COUNT);
+	rcu_read_unlock();
+}
+
+/**
+ * pvhook_vm_set_policy() - replace a VM's policy
+ * @vm: the VM
+ * @in: the new policy, from user space
+ *
+ * vCPUs see either the old or the new policy in full, never a mix.
+ *
+ * Return: 0; -EINVAL for unknown flags or non-zero reserved fields;
+ * -ENOMEM.
+ */
+int pvhook_vm_set_policy(struct pvhook_vm *vm, const struct pvhook_policy *in)
+{
+	struct pvhook_vm_policy *policy, *old;
+
+	if (in->flags & ~PVHOOK_POLICY_F_ENABLED ||
+	    memchr_inv(in->reserved, 0, sizeof(in->reserved)))
+		return -EINVAL;
+
+	policy = kzalloc(sizeof(*policy), GFP_KERNEL_ACCOUNT);
+	if (!policy)
+		return -ENOMEM;
+	policy->enabled = in->flags & PVHOOK_POLICY_F_ENABLED;
+	policy->rate_limit = in->rate_limit;
+	bitmap_from_arr64(policy->allow, in->allow, PVHOOK_HC_COUNT);
+	bitmap_from_arr64(policy->allow_user, in->allow_user, PVHOOK_HC_COUNT);
+
+	spin_lock(&vm->lock);
+	old = rcu_replace_pointer(vm->policy, policy, lockdep_is_held(&vm->lock));
+	spin_unlock(&vm->lock);
+	kfree_rcu(old, rcu);
+	return 0;
+}
+
+/*
+ * Module unload: no handle is open and no vCPU runs pvhook code any more,
+ * and KVM no longer tells us about destroyed VMs. Forget every VM.
+ */
+void pvhook_vms_exit(void)
+{
+	struct hlist_node *tmp;
+	struct pvhook_vm *vm;
+	unsigned int bkt;
+
+	spin_lock(&pvhook_vms_lock);
+	hash_for_each_safe(pvhook_vms, bkt, tmp, vm, node) {
+		hash_del_rcu(&vm->node);
+		vm->kvm = NULL;
+		pvhook_nr_vms--;
+		pvhook_vm_forget(vm);
+	}
+	spin_unlock(&pvhook_vms_lock);
+	rcu_barrier();
+}
