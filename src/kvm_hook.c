@@ -206,11 +206,13 @@ struct kvm *pvhook_kvm_from_file(struct file *file)
  * blocks, so that memslot updates do not wait for it.
  */
 void pvhook_vcpu_kvm_srcu_unlock(struct kvm_vcpu *vcpu)
+	__releases(&vcpu->kvm->srcu)
 {
 	kvm_vcpu_srcu_read_unlock(vcpu);
 }
 
 void pvhook_vcpu_kvm_srcu_lock(struct kvm_vcpu *vcpu)
+	__acquires(&vcpu->kvm->srcu)
 {
 	kvm_vcpu_srcu_read_lock(vcpu);
 }

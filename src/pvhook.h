@@ -41,8 +41,10 @@ void pvhook_hook_tramp(void);
 bool pvhook_hook_redirect(struct kvm_vcpu *vcpu, unsigned long nr_arg);
 const char *pvhook_kvm_attach_point(void);
 struct kvm *pvhook_kvm_from_file(struct file *file);
-void pvhook_vcpu_kvm_srcu_unlock(struct kvm_vcpu *vcpu);
-void pvhook_vcpu_kvm_srcu_lock(struct kvm_vcpu *vcpu);
+void pvhook_vcpu_kvm_srcu_unlock(struct kvm_vcpu *vcpu)
+	__releases(&vcpu->kvm->srcu);
+void pvhook_vcpu_kvm_srcu_lock(struct kvm_vcpu *vcpu)
+	__acquires(&vcpu->kvm->srcu);
 
 /* dispatch.c */
 unsigned long pvhook_dispatch(const struct pvhook_call *call);
@@ -147,7 +149,7 @@ struct pvhook_vm {
 	struct pvhook_hc_counters *counters[PVHOOK_HC_COUNT];
 	atomic64_t events;
 	struct xarray vcpu_rate;
-	spinlock_t lock;
+	spinlock_t lock;	/* see above */
 	struct pvhook_served __rcu *served[PVHOOK_HC_USER_COUNT];
 	struct list_head handles;
 	unsigned int nr_handles;
@@ -214,7 +216,7 @@ struct pvhook_handle {
 	struct kref ref;
 	struct pvhook_vm *vm;
 	struct list_head vm_node;
-	spinlock_t lock;
+	spinlock_t lock;	/* see above */
 	bool closed;
 	bool vm_gone;
 	wait_queue_head_t readers;

@@ -151,6 +151,7 @@ void pvhook_served_remove_all(struct pvhook_vm *vm, struct pvhook_handle *h)
  */
 unsigned long pvhook_served_call(struct pvhook_served *s,
 				 const struct pvhook_call *call)
+	__must_hold(&call->vcpu->kvm->srcu)
 {
 	struct pvhook_handle *h = s->handle;
 	struct pvhook_request req = {

@@ -20,6 +20,7 @@ static struct pvhook_hc_counters *pvhook_counters(struct pvhook_vm *vm,
 {
 	struct pvhook_hc_counters *c, *old;
 
+	/* Pairs with cmpxchg_release(): a block is seen zeroed, or not. */
 	c = smp_load_acquire(&vm->counters[idx]);
 	if (c)
 		return c;
@@ -82,6 +83,7 @@ void pvhook_stats_totals(struct pvhook_vm *vm, struct pvhook_vm_info *info)
 	info->errors = 0;
 	info->throttled = 0;
 	for (i = 0; i < PVHOOK_HC_COUNT; i++) {
+		/* Pairs with cmpxchg_release() in pvhook_counters(). */
 		c = smp_load_acquire(&vm->counters[i]);
 		if (!c)
 			continue;
@@ -107,6 +109,7 @@ unsigned int pvhook_stats_fill(struct pvhook_vm *vm,
 	unsigned int i, b, n = 0;
 
 	for (i = 0; i < PVHOOK_HC_COUNT; i++) {
+		/* Pairs with cmpxchg_release() in pvhook_counters(). */
 		c = smp_load_acquire(&vm->counters[i]);
 		if (!c || !atomic64_read(&c->calls))
 			continue;

@@ -70,12 +70,12 @@ static inline short wait_fd(int fd, short events, int ms)
 	return poll(&p, 1, ms) == 1 ? p.revents : 0;
 }
 
-/* Read one message, waiting up to @ms for it; 0 or an errno. */
+/* Read one message, waiting up to @ms for it; 0 or -errno. */
 static inline int read_msg(int h, struct pvhook_msg *msg, int ms)
 {
 	if (!(wait_fd(h, POLLIN, ms) & POLLIN))
-		return ETIMEDOUT;
-	return read(h, msg, sizeof(*msg)) == sizeof(*msg) ? 0 : errno;
+		return -ETIMEDOUT;
+	return read(h, msg, sizeof(*msg)) == sizeof(*msg) ? 0 : -errno;
 }
 
 static inline u64 now_ms(void)

@@ -421,8 +421,10 @@ TEST_F(dev, vm_known_from_first_call)
 	vm_destroy(vm2);
 }
 
-/* Without root, /dev/pvhook does not open; with only the device, a VM fd
- * still has to be obtained through ptrace rights. */
+/*
+ * Without root, /dev/pvhook does not open; and a VM fd, which attaching
+ * needs, can only be taken from a process one may ptrace.
+ */
 TEST(non_root)
 {
 	int dev = dev_open();

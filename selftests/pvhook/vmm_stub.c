@@ -121,7 +121,8 @@ int main(int argc, char **argv)
 	printf("pid %d\nready\n", getpid());
 	fflush(stdout);
 	for (i = 0; i < st.nr_vcpus; i++)
-		if (pthread_create(&threads[i].tid, NULL, vcpu_main, &threads[i]))
+		if (pthread_create(&threads[i].tid, NULL, vcpu_main,
+				   &threads[i]))
 			return 1;
 	for (i = 0; i < st.nr_vcpus; i++)
 		pthread_join(threads[i].tid, NULL);
