@@ -1,10 +1,13 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Build, then run bench/run-bench.sh in a test VM with one CPU (fewer
-# interruptions of the measuring vCPU).
-#
-# usage: run-bench.sh [-k KVER] [ROUNDS [CALLS [MODULE_DIR2]]]
+# Build, then run a benchmark in a test VM:
+#   run-bench.sh [-k KVER] [ROUNDS [CALLS [MODULE_DIR2]]]
+#       bench/run-bench.sh, pvhook's cost on hypercalls, with one CPU
+#       (fewer interruptions of the measuring vCPU)
+#   run-bench.sh [-k KVER] served [ROUNDS [CALLS]]
+#       bench/run-served-bench.sh, a process-served hypercall against
+#       KVM's exit to the VMM, with two CPUs (vCPU and server thread)
 set -euo pipefail
 . "$(dirname "$0")/lib/config.sh"
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -17,4 +20,9 @@ if [ "${1:-}" = -k ]; then
 fi
 scripts/build-modules.sh "$kver"
 make -s -C selftests
+if [ "${1:-}" = served ]; then
+	shift
+	exec scripts/vm-run.sh -k "$kver" -c 2 -t 3000 -- \
+		bench/run-served-bench.sh "build/$kver" "$@"
+fi
 exec scripts/vm-run.sh -k "$kver" -c 1 -t 3000 -- bench/run-bench.sh "build/$kver" "$@"

@@ -329,6 +329,40 @@ static int vcpu_enter_mode(struct vcpu *vcpu, int cpl)
 	return 0;
 }
 
+int vm_exit_hypercall(struct vm *vm, u64 nr_mask)
+{
+	struct kvm_enable_cap cap = {
+		.cap = KVM_CAP_EXIT_HYPERCALL,
+		.args = { nr_mask },
+	};
+
+	if (ioctl(vm->fd, KVM_ENABLE_CAP, &cap) < 0) {
+		fail("KVM_CAP_EXIT_HYPERCALL: %s\n", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* Answer an exit we asked for; false for any other exit. */
+static bool vcpu_answer_exit(struct vcpu *vcpu)
+{
+	struct kvm_run *run = vcpu->run;
+
+	if (run->exit_reason == KVM_EXIT_XEN &&
+	    run->xen.type == KVM_EXIT_XEN_HCALL) {
+		vcpu->vm->xen_exits++;
+		vcpu->vm->xen_last_input = run->xen.u.hcall.input;
+		run->xen.u.hcall.result = vcpu->vm->xen_result;
+		return true;
+	}
+	if (run->exit_reason == KVM_EXIT_HYPERCALL) {
+		vcpu->vm->exits++;
+		run->hypercall.ret = vcpu->vm->exit_result;
+		return true;
+	}
+	return false;
+}
+
 static int vcpu_run_to_done(struct vcpu *vcpu, u64 *ns)
 {
 	struct timespec t0, t1;
@@ -339,12 +373,8 @@ static int vcpu_run_to_done(struct vcpu *vcpu, u64 *ns)
 		ret = ioctl(vcpu->fd, KVM_RUN, 0);
 		if (ret < 0 && errno == EINTR)
 			continue;
-		if (ret < 0 || vcpu->run->exit_reason != KVM_EXIT_XEN ||
-		    vcpu->run->xen.type != KVM_EXIT_XEN_HCALL)
+		if (ret < 0 || !vcpu_answer_exit(vcpu))
 			break;
-		vcpu->vm->xen_exits++;
-		vcpu->vm->xen_last_input = vcpu->run->xen.u.hcall.input;
-		vcpu->run->xen.u.hcall.result = vcpu->vm->xen_result;
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	if (ns)

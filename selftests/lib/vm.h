@@ -63,6 +63,9 @@ struct vm {
 	u64 xen_result;
 	u64 xen_last_input;
 	unsigned int xen_exits;
+	/* Hypercall exits (vm_exit_hypercall()): answered with exit_result. */
+	u64 exit_result;
+	u64 exits;
 };
 
 struct hc_regs {
@@ -84,6 +87,13 @@ struct vm *vm_create_one(enum vm_mode mode, struct vcpu **vcpu);
  * vm->xen_result. Returns 1 if this KVM cannot do that.
  */
 int vm_xen_intercept(struct vm *vm);
+
+/*
+ * Make KVM hand the hypercalls in @nr_mask (bits of KVM_HC_* numbers; KVM
+ * accepts KVM_HC_MAP_GPA_RANGE) to us with KVM_EXIT_HYPERCALL; the vCPU
+ * functions below answer those exits with vm->exit_result.
+ */
+int vm_exit_hypercall(struct vm *vm, u64 nr_mask);
 
 /* One hypercall from @cpl (0 or 3); the result lands in *@ret. */
 int vcpu_hypercall(struct vcpu *vcpu, int cpl, const struct hc_regs *hc,
