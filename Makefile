@@ -2,6 +2,8 @@
 #
 #   make               build pvhook.ko for the running kernel
 #   make KDIR=DIR      build against another kernel's build directory
+#   make tools         build pvhookctl (tools/pvhookctl)
+#   make install-tools install pvhookctl and its man page (PREFIX, DESTDIR)
 #   make check         everything CI runs: lint, then the VM test suite
 #   make lint          checkpatch --strict and sparse over our sources
 #   make test          the selftests on every test kernel (scripts/run-tests.sh)
@@ -19,12 +21,23 @@ VERSION	:= $(shell cat VERSION)
 DKMS_SRC := /usr/src/pvhook-$(VERSION)
 KVERS	?= $(KVER)
 
-.PHONY: all modules clean lint test check bench selftests dkms-install dkms-remove
+PREFIX	?= /usr/local
+
+.PHONY: all modules clean lint test check bench selftests dkms-install dkms-remove \
+	tools install-tools
 
 all: modules
 
 modules:
 	$(MAKE) -C $(KDIR) M=$(PWD) modules
+
+tools:
+	$(MAKE) -C tools/pvhookctl
+
+install-tools: tools
+	install -D -m 0755 tools/pvhookctl/pvhookctl $(DESTDIR)$(PREFIX)/sbin/pvhookctl
+	install -D -m 0644 tools/pvhookctl/pvhookctl.8 \
+		$(DESTDIR)$(PREFIX)/share/man/man8/pvhookctl.8
 
 clean:
 	$(MAKE) -C $(KDIR) M=$(PWD) clean 2>/dev/null || true

@@ -176,7 +176,8 @@ unsigned long pvhook_served_call(struct pvhook_served *s,
 	req.msg.seq = ++h->next_seq;
 	list_add_tail(&req.node, &h->queued);
 	spin_unlock(&h->lock);
-	wake_up_interruptible_poll(&h->readers, EPOLLIN | EPOLLRDNORM);
+	/* Sync: we are about to sleep, so the reader may take our CPU. */
+	wake_up_interruptible_sync_poll(&h->readers, EPOLLIN | EPOLLRDNORM);
 
 	pvhook_vcpu_kvm_srcu_unlock(call->vcpu);
 	left = wait_event_killable_timeout(h->vcpus, READ_ONCE(req.done),
@@ -273,8 +274,9 @@ int pvhook_served_answer(struct pvhook_handle *h,
 	}
 	spin_unlock(&h->lock);
 
+	/* Sync: the server normally goes back to read() and sleeps. */
 	if (!ret)
-		wake_up(&h->vcpus);
+		wake_up_sync(&h->vcpus);
 	return ret;
 }
 

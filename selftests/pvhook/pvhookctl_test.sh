@@ -15,8 +15,9 @@ STUB=${2:?$USAGE}
 T=60			# seconds any one command may take
 TMP=$(mktemp -d)
 BG=()			# background processes to kill on exit
-# vmm_stub pids by name, "none" until started
+# vmm_stub pids by name, "none" until started, and their timeout wrappers
 declare -A VMM=([ping]=none [user]=none [notify]=none [gone]=none)
+declare -A WRAPPER
 n=0
 fail=0
 
@@ -105,6 +106,8 @@ wait_until() {
 	done
 }
 
+# json_ok FILE: every line of FILE is a JSON document (roughly, without
+# python3).
 json_ok() {
 	if command -v python3 >/dev/null; then
 		python3 -c 'import json, sys
@@ -115,6 +118,7 @@ for line in sys.stdin:
 	fi
 }
 
+# lines NAME: how many lines stub NAME's log has so far.
 lines() { wc -l <"$TMP/$1.log"; }
 
 # has_result NAME START RET: a call after line START of stub NAME's log
@@ -139,6 +143,7 @@ start_stub() {
 
 	[ "${VMM[$1]}" != none ] && return 0
 	timeout 600 "$STUB" --delay 10 "$2" "$3" >"$log" 2>&1 &
+	WRAPPER[$1]=$!
 	BG+=($!)
 	if ! wait_until 30 grep -q '^ready$' "$log"; then
 		note "vmm_stub $1 did not start:"
@@ -320,6 +325,7 @@ test_vm_gone() {
 		return 1
 	fi
 	kill -9 "${VMM[gone]}"
+	wait "${WRAPPER[gone]}" 2>/dev/null	# quietly: it was killed
 	wait "$serve"
 	rc=$?
 	sed 's/^/# stderr: /' "$err"

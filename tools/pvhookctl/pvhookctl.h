@@ -1,0 +1,166 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * pvhookctl: inspect and drive pvhook from the host through /dev/pvhook.
+ *
+ * Error convention: whatever detects an error prints the one line
+ * "pvhookctl: ..." through fatal() or usage_error(), which exit. Nothing
+ * else prints to stderr.
+ */
+#ifndef PVHOOKCTL_H
+#define PVHOOKCTL_H
+
+#include <err.h>
+#include <getopt.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <sys/types.h>
+#include <linux/pvhook.h>
+
+typedef __u64 u64;
+typedef __u32 u32;
+typedef __s64 s64;
+
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+
+/* Exit statuses. */
+#define EXIT_ERROR	1	/* the request failed */
+#define EXIT_USAGE	2	/* the command line is wrong */
+
+/* KVM's "invalid argument" hypercall error, answered for a failed --exec. */
+#define KVM_EINVAL	22
+
+/* Global options (main.c). */
+struct options {
+	bool json;
+	const char *device;
+};
+
+extern struct options opts;
+
+/* A command: parses its arguments (argv[0] is its name) and runs. */
+struct command {
+	const char *name;
+	int (*run)(int argc, char **argv);
+};
+
+/*
+ * Errors: one line "pvhookctl: ..." on stderr, then exit. errx() checks
+ * the format and, with program_invocation_short_name set by main(),
+ * prints the prefix.
+ */
+#define fatal(...)	errx(EXIT_ERROR, __VA_ARGS__)
+#define vm_gone()	fatal("the VM is gone")
+/* A wrong command line: "pvhookctl: CMD: ...", exit status 2. */
+#define usage_error(cmd, fmt, ...) \
+	errx(EXIT_USAGE, "%s" fmt, cmd_prefix(cmd), ##__VA_ARGS__)
+const char *cmd_prefix(const char *cmd);
+void *xcalloc(size_t n, size_t size);
+char *xstrdup(const char *s);
+
+/*
+ * How a command parses its options. Every longopts array has
+ * { "help", no_argument, NULL, 'h' }: next_option() prints @help and exits
+ * for it. Set optind to 0 before the first next_option() of an argv.
+ */
+struct optspec {
+	const char *cmd;		/* for messages: "attach serve" */
+	const char *help;		/* the command's usage text */
+	const char *shortopts;		/* getopt's, without "+:" */
+	const struct option *longopts;
+	bool stop_at_operand;		/* a subcommand follows */
+};
+
+int next_option(int argc, char **argv, const struct optspec *spec);
+void no_more_args(int argc, char **argv, const char *cmd);
+
+/* main.c: SIGINT/SIGTERM end the long-running commands cleanly */
+extern bool stop_requested;
+void signals_init(void);
+int wait_readable(int fd, int timeout_ms);
+void sleep_interruptible(double seconds);
+void signals_default(void);
+
+/* parse.c: strict number parsing */
+int parse_u64(const char *s, u64 *out);
+u64 arg_u64(const char *cmd, const char *what, const char *s, u64 max);
+double arg_seconds(const char *cmd, const char *what, const char *s);
+unsigned int arg_hc_nr(const char *cmd, const char *s);
+void arg_hc_list(const char *cmd, const char *s, u64 bits[4]);
+bool hc_bit(const u64 bits[4], unsigned int i);
+
+/* device.c: /dev/pvhook and VM handles; errors are fatal */
+int dev_open(void);
+void dev_get_info(int dev, struct pvhook_info *info);
+int dev_get_hc_info(int dev, u64 nr, struct pvhook_hc_info *hci);
+int dev_attach(int dev, int vm_fd);
+struct pvhook_vm_info *dev_list_vms(int dev, u32 *count);
+int dev_vm_stats(int dev, u64 vm_id, struct pvhook_hc_stats *entries,
+		 u32 *count);
+void vm_get_info(int h, struct pvhook_vm_info *vi);
+void vm_get_policy(int h, struct pvhook_policy *pol);
+void vm_set_policy(int h, const struct pvhook_policy *pol);
+void vm_serve(int h, const struct pvhook_serve *srv);
+void vm_events(int h, u32 queue_len);
+size_t vm_wait_msgs(int h, struct pvhook_msg *msgs, size_t max);
+int vm_reply(int h, u64 seq, u64 ret);
+
+/* How many messages to read at once: @room, or fewer near @count. */
+static inline size_t msg_batch(u64 count, u64 done, size_t room)
+{
+	return count && count - done < room ? count - done : room;
+}
+
+/* attach.c: take a VMM's KVM VM fd */
+int vmm_vm_fd(pid_t pid, int fd);
+
+/* output.c: tables for people, JSON for programs */
+struct table;
+struct table *table_new(const char *const *headers, int ncols);
+void table_str(struct table *t, const char *s);
+void table_u64(struct table *t, u64 v);
+void table_s64(struct table *t, s64 v);
+void table_hex(struct table *t, u64 v);
+void table_rate(struct table *t, double v);
+void table_print(struct table *t);
+void json_obj_begin(const char *key);
+void json_obj_end(void);
+void json_arr_begin(const char *key);
+void json_arr_end(void);
+void json_str(const char *key, const char *s);
+void json_u64(const char *key, u64 v);
+void json_s64(const char *key, s64 v);
+void json_bool(const char *key, bool v);
+void json_double(const char *key, double v);
+void json_end_line(void);
+const char *yes_no(bool v);
+#define HC_LIST_SIZE	1024	/* room for any fmt_hc_list() */
+void fmt_hc_list(char *buf, size_t size, const u64 bits[4]);
+
+/* cmd_*.c: the commands */
+int cmd_info(int argc, char **argv);
+int cmd_list(int argc, char **argv);
+int cmd_stats(int argc, char **argv);
+int cmd_watch(int argc, char **argv);
+int cmd_attach(int argc, char **argv);
+
+/* Commands under "attach": parse with the handle not yet open, then run. */
+struct attach_cmd {
+	const char *name;
+	void *(*parse)(int argc, char **argv);
+	int (*run)(int h, void *args);
+};
+
+void *policy_parse(int argc, char **argv);
+int policy_run(int h, void *args);
+void *show_parse(int argc, char **argv);
+int show_run(int h, void *args);
+void *serve_parse(int argc, char **argv);
+int serve_run(int h, void *args);
+void *events_parse(int argc, char **argv);
+int events_run(int h, void *args);
+
+/* Shared by list, watch and show. */
+void json_vm_info(const char *key, const struct pvhook_vm_info *vi);
+
+#endif /* PVHOOKCTL_H */
