@@ -168,6 +168,9 @@ static long pvhook_dev_ioctl(struct file *file, unsigned int cmd,
 	case PVHOOK_GET_HC_INFO:
 		return pvhook_dev_get_hc_info(argp);
 	case PVHOOK_ATTACH_VM:
+		/* Reading the device shows; attaching changes. */
+		if (!(file->f_mode & FMODE_WRITE))
+			return -EPERM;
 		return pvhook_dev_attach(argp);
 	case PVHOOK_LIST_VMS:
 		return pvhook_dev_list_vms(argp);

@@ -4,9 +4,9 @@
  * the VM's policy, answers user-range hypercalls (read() requests, write()
  * answers) and receives the VM's events.
  *
- * A handle does not keep the VM alive. When KVM destroys the VM, read()
- * and the ioctls return -ENODEV once nothing is left to read, and poll()
- * reports EPOLLHUP. Closing the handle releases every vCPU waiting for it.
+ * A handle does not keep the VM alive. When KVM destroys the VM, the
+ * ioctls and write() return -ENODEV, read() does so once nothing is left
+ * to read, and poll() reports EPOLLHUP. Closing the handle releases every vCPU waiting for it.
  */
 #include <linux/anon_inodes.h>
 #include <linux/fs.h>

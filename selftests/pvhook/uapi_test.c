@@ -152,7 +152,7 @@ TEST_F(dev, attach_refuses_other_files)
 	int pipefd[2];
 	struct pvhook_attach a;
 	unsigned int i;
-	int fd;
+	int fd, fd2;
 	int others[] = {
 		kvm_fd, vcpu_fd, stats_fd, efd, self->dev, self->h, 0,
 	};
@@ -168,6 +168,12 @@ TEST_F(dev, attach_refuses_other_files)
 	EXPECT_EQ(-EINVAL, vm_attach(self->dev, fd));
 	EXPECT_EQ(-EBADF, vm_attach(self->dev, -1));
 	EXPECT_EQ(-EBADF, vm_attach(self->dev, 1000));
+
+	/* A read-only open of the device shows, but does not attach. */
+	fd2 = open(PVHOOK_DEV, O_RDONLY | O_CLOEXEC);
+	ASSERT_LE(0, fd2);
+	EXPECT_EQ(-EPERM, vm_attach(fd2, self->vm->fd));
+	close(fd2);
 
 	a = (struct pvhook_attach){ .vm_fd = self->vm->fd, .flags = 1 };
 	EXPECT_EQ(EINVAL, ioctl_err(self->dev, PVHOOK_ATTACH_VM, &a));

@@ -103,7 +103,7 @@ int cmd_attach(int argc, char **argv)
 	if (ao.pid <= 0)
 		usage_error("attach", "--pid is required");
 	vm_fd = vmm_vm_fd(ao.pid, ao.fd);
-	dev = dev_open();
+	dev = dev_open(O_RDWR);
 	h = dev_attach(dev, vm_fd);
 	close(vm_fd);
 	close(dev);

@@ -152,7 +152,7 @@ int cmd_info(int argc, char **argv)
 	while (next_option(argc, argv, &spec) != -1)
 		;
 	no_more_args(argc, argv, "info");
-	dev = dev_open();
+	dev = dev_open(O_RDONLY);
 	dev_get_info(dev, &info);
 	if (opts.json)
 		json_info(dev, &info);

@@ -121,7 +121,7 @@ int cmd_list(int argc, char **argv)
 
 	parse_no_options(argc, argv, "list", list_help);
 	no_more_args(argc, argv, "list");
-	dev = dev_open();
+	dev = dev_open(O_RDONLY);
 	vms = dev_list_vms(dev, &n);
 	if (opts.json)
 		json_vm_list(vms, n);
@@ -398,7 +398,7 @@ int cmd_stats(int argc, char **argv)
 	if (optind < argc)
 		sel = argv[optind++];
 	no_more_args(argc, argv, "stats");
-	dev = dev_open();
+	dev = dev_open(O_RDONLY);
 	vms = dev_list_vms(dev, &n);
 	if (sel)
 		one = select_vm(vms, n, sel);
@@ -568,7 +568,7 @@ int cmd_watch(int argc, char **argv)
 			count = arg_u64("watch", "count", optarg, ~0ULL);
 	}
 	no_more_args(argc, argv, "watch");
-	dev = dev_open();
+	dev = dev_open(O_RDONLY);
 	signals_init();
 	watch(dev, interval, count);
 	close(dev);

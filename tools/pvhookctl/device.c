@@ -60,9 +60,10 @@ static void check_abi(int dev)
 		      PVHOOK_ABI_MINOR);
 }
 
-int dev_open(void)
+/* @mode: O_RDONLY to look, O_RDWR to attach VMs. */
+int dev_open(int mode)
 {
-	int dev = open(opts.device, O_RDWR | O_CLOEXEC);
+	int dev = open(opts.device, mode | O_CLOEXEC);
 
 	if (dev < 0 && errno == ENOENT)
 		fatal("cannot open %s: %s (is pvhook.ko loaded?)", opts.device,

@@ -9,6 +9,7 @@
 #ifndef PVHOOKCTL_H
 #define PVHOOKCTL_H
 
+#include <fcntl.h>
 #include <err.h>
 #include <getopt.h>
 #include <stdbool.h>
@@ -90,7 +91,7 @@ void arg_hc_list(const char *cmd, const char *s, u64 bits[4]);
 bool hc_bit(const u64 bits[4], unsigned int i);
 
 /* device.c: /dev/pvhook and VM handles; errors are fatal */
-int dev_open(void);
+int dev_open(int mode);
 void dev_get_info(int dev, struct pvhook_info *info);
 int dev_get_hc_info(int dev, u64 nr, struct pvhook_hc_info *hci);
 int dev_attach(int dev, int vm_fd);

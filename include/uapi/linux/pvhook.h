@@ -156,7 +156,7 @@ struct pvhook_hc_info {
  * @reserved: in, 0
  *
  * The ioctl returns a new VM handle file descriptor (close-on-exec). The
- * handle does not keep the VM alive.
+ * handle does not keep the VM alive. /dev/pvhook must be open for writing.
  */
 struct pvhook_attach {
 	__s32 vm_fd;
@@ -171,7 +171,8 @@ struct pvhook_attach {
 /**
  * struct pvhook_vm_info - one VM pvhook knows
  * @id: pvhook's id for the VM, never reused while pvhook is loaded
- * @pid: pid of the process that created the VM (KVM's userspace_pid)
+ * @pid: id of the thread that created the VM (KVM's userspace_pid), in
+ *       the initial pid namespace; for most VMMs, the VMM's pid
  * @nr_vcpus: the VM's online vCPUs
  * @flags: PVHOOK_VM_F_* bits
  * @nr_handles: open VM handles
@@ -320,7 +321,7 @@ struct pvhook_events {
 /**
  * struct pvhook_msg - what read() on a VM handle returns
  * @type: PVHOOK_MSG_*
- * @vcpu: index of the calling vCPU
+ * @vcpu: id of the calling vCPU (as given to KVM_CREATE_VCPU)
  * @seq: requests: the number to answer with; events: position in the
  *       handle's event stream, counting dropped events too
  * @nr: requests: the hypercall number; events: the event code
