@@ -12,6 +12,7 @@
 #include <linux/kvm_host.h>
 #include <linux/kvm_para.h>
 #include <linux/module.h>
+#include <linux/sched/clock.h>
 
 #include "pvhook.h"
 
@@ -32,6 +33,17 @@ static unsigned long pvhook_call_handler(const struct pvhook_hypercall *hc,
 	ret = hc->handler(call);
 	module_put(hc->owner);
 	return ret;
+}
+
+/*
+ * Time since @start (from local_clock(), cheap and per CPU). A vCPU that
+ * slept may wake on another CPU, whose clock may be a little behind.
+ */
+static u64 pvhook_elapsed_ns(u64 start)
+{
+	s64 ns = local_clock() - start;
+
+	return ns > 0 ? ns : 0;
 }
 
 /* What a VM with pvhook off sees: a host without pvhook. */
@@ -65,13 +77,14 @@ static unsigned long pvhook_dispatch_vm(struct pvhook_vm *vm,
 		user = hc && (hc->flags & PVHOOK_HC_F_USER);
 	}
 
-	rcu_read_lock();
-	policy = rcu_dereference(vm->policy);
+	/* Inline sched-RCU; policies are freed with kfree_rcu(). */
+	rcu_read_lock_sched();
+	policy = rcu_dereference_sched(vm->policy);
 	enabled = policy->enabled;
 	allowed = test_bit(idx, policy->allow);
 	user = user && test_bit(idx, policy->allow_user);
 	rate = policy->rate_limit;
-	rcu_read_unlock();
+	rcu_read_unlock_sched();
 
 	if (!enabled)
 		return pvhook_absent(call);
@@ -112,13 +125,13 @@ unsigned long pvhook_dispatch(const struct pvhook_call *call)
 	if (pvhook_nr_is_user(call->nr))
 		srcu = &pvhook_user_srcu;
 
-	start = ktime_get_ns();
+	start = local_clock();
 	idx = srcu_read_lock(srcu);
 	vm = pvhook_vm_of_vcpu(call->vcpu);
 	if (vm) {
 		ret = pvhook_dispatch_vm(vm, call, &throttled);
 		pvhook_stats_account(vm, call->nr - PVHOOK_HC_BASE, ret,
-				     ktime_get_ns() - start, throttled);
+				     pvhook_elapsed_ns(start), throttled);
 	} else {
 		ret = pvhook_absent(call);
 	}

@@ -60,7 +60,7 @@ static u64 pvhook_vm_hash(struct kvm *kvm)
 	return (unsigned long)kvm;
 }
 
-/* Caller holds pvhook_vms_lock or rcu_read_lock(). */
+/* Caller holds pvhook_vms_lock, rcu_read_lock() or rcu_read_lock_sched(). */
 static struct pvhook_vm *pvhook_vm_lookup(struct kvm *kvm)
 {
 	struct pvhook_vm *vm;
@@ -174,7 +174,18 @@ static struct pvhook_vm *pvhook_vm_find_or_add(struct kvm *kvm, bool get)
  */
 struct pvhook_vm *pvhook_vm_of_vcpu(struct kvm_vcpu *vcpu)
 {
-	return pvhook_vm_find_or_add(vcpu->kvm, false);
+	struct pvhook_vm *vm;
+
+	/*
+	 * The fast path of every hypercall: a walk of one hash chain under
+	 * sched-RCU, which is inline (rcu_read_lock() is a function call with
+	 * preemptible RCU). Entries are freed with call_rcu(), whose grace
+	 * periods cover preemption-disabled readers too.
+	 */
+	rcu_read_lock_sched();
+	vm = pvhook_vm_lookup(vcpu->kvm);
+	rcu_read_unlock_sched();
+	return vm ?: pvhook_vm_find_or_add(vcpu->kvm, false);
 }
 
 /**
