@@ -56,7 +56,7 @@ missing_pkgs() {
 HOST_PKGS=(
 	build-essential make gcc bc flex bison libelf-dev kmod cpio xz-utils
 	zstd git python3 file busybox-static qemu-system-x86 sparse
-	debootstrap ca-certificates procps util-linux dkms
+	debootstrap ca-certificates procps util-linux dkms debhelper dh-dkms
 	python3-requests python3-argcomplete python3-pkg-resources
 	"linux-image-$KVER_612" "linux-headers-$KVER_612" "linux-source-$SRC_612"
 )

@@ -7,7 +7,8 @@
 # Then a 6.12 test VM loads the installed module with plain `modprobe
 # pvhook` (kvm comes in through the soft dependency), a 7.3 test VM loads
 # the module DKMS built in the trixie tree, and everything is removed again
-# with `make dkms-remove`. Prints KTAP.
+# with `make dkms-remove`. Then the same through the Debian package
+# (scripts/build-deb.sh), installed and purged with apt-get. Prints KTAP.
 set -uo pipefail
 . "$(dirname "$0")/lib/config.sh"
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -31,17 +32,50 @@ indent() { sed 's/^/# /'; }
 check_modinfo() {
 	local info
 	info=$("$@" 2>&1) || { echo "$info" | indent; return 1; }
-	echo "$info" | grep -E '^(filename|version|description|author|license|softdep):' | indent
+	echo "$info" | grep -E '^(filename|version|description|author|license|softdep|parm):' | indent
 	grep -q "^filename:.*/updates/dkms/pvhook.ko" <<<"$info" &&
 		grep -q "^version: *$version$" <<<"$info" &&
 		grep -q '^description: .' <<<"$info" &&
 		grep -q '^author: .' <<<"$info" &&
 		grep -q '^license: *GPL' <<<"$info" &&
-		grep -q '^softdep: *pre: kvm' <<<"$info"
+		grep -q '^softdep: *pre: kvm' <<<"$info" &&
+		grep -q '^parm: *default_policy:.' <<<"$info"
+}
+
+# The files the Debian package must hold.
+DEB_FILES=(
+	"usr/src/pvhook-$version/dkms.conf" "usr/src/pvhook-$version/Kbuild"
+	usr/sbin/pvhookctl usr/share/man/man8/pvhookctl.8.gz
+	usr/include/linux/pvhook.h lib/udev/rules.d/60-pvhook.rules
+)
+
+test_deb_contents() {
+	local deb=$1 list f
+	list=$(dpkg-deb -c "$deb" | awk '{print $6}') || return 1
+	for f in "${DEB_FILES[@]}"; do
+		grep -qx "./$f" <<<"$list" || { echo "# missing $f"; return 1; }
+	done
+}
+
+# apt-get installs it; DKMS builds for this host's 6.12 (and skips kernels
+# pvhook does not support).
+test_deb_install() {
+	apt-get install -y -q --no-install-recommends "./$1" 2>&1 | tail -n 5 | indent
+	dkms status "pvhook/$version" 2>/dev/null | indent
+	dkms status "pvhook/$version" -k "$KVER_612" 2>/dev/null | grep -q ': installed' &&
+		check_modinfo modinfo -k "$KVER_612" pvhook &&
+		getent group pvhook >/dev/null && [ -x /usr/sbin/pvhookctl ]
+}
+
+test_deb_purge() {
+	apt-get purge -y -q pvhook 2>&1 | tail -n 3 | indent
+	[ -z "$(dkms status pvhook 2>/dev/null)" ] &&
+		[ ! -e /usr/sbin/pvhookctl ] && [ ! -e "/usr/src/pvhook-$version" ] &&
+		! modinfo -k "$KVER_612" pvhook >/dev/null 2>&1
 }
 
 echo "TAP version 13"
-echo "1..6"
+echo "1..10"
 
 make -s dkms-install KVERS="$KVER_612" 2>&1 | indent
 check_modinfo modinfo -k "$KVER_612" pvhook
@@ -79,6 +113,23 @@ scripts/trixie-chroot.sh make -s -C "$top" dkms-remove 2>&1 | indent
 [ -z "$(ls "$TRIXIE_ROOT/lib/modules/$KVER_73/updates/dkms/" 2>/dev/null)" ] &&
 	[ ! -e "$TRIXIE_ROOT/usr/src/pvhook-$version" ]
 result $? "dkms_remove_$KVER_73"
+
+# The Debian package, built from the tree, installed with apt-get.
+deb=$(scripts/build-deb.sh 2>&1 | tail -n1)
+[ -f "$deb" ] && test_deb_contents "$deb"
+result $? deb_builds
+
+test_deb_install "$deb"
+result $? "deb_installs_$KVER_612"
+
+scripts/vm-run.sh -k "$KVER_612" -t 600 -- sh -c '
+	modprobe pvhook || exit 1
+	/usr/sbin/pvhookctl info | grep "ABI version: *1\.1" || exit 1
+	rmmod pvhook' 2>&1 | indent
+result "${PIPESTATUS[0]}" "deb_module_and_pvhookctl_$KVER_612"
+
+test_deb_purge
+result $? deb_purge
 
 echo "# Totals: pass:$pass fail:$fail xfail:0 xpass:0 skip:0 error:0"
 [ "$fail" = 0 ]
