@@ -89,9 +89,8 @@ static long pvhook_dev_list_vms(void __user *argp)
 {
 	struct pvhook_vm_info *infos = NULL;
 	struct pvhook_vm_list req;
-	unsigned int total;
+	unsigned int n;
 	long ret = 0;
-	int n;
 
 	if (copy_from_user(&req, argp, sizeof(req)))
 		return -EFAULT;
@@ -105,15 +104,16 @@ static long pvhook_dev_list_vms(void __user *argp)
 		if (!infos)
 			return -ENOMEM;
 	}
-	n = pvhook_vm_list(infos, req.count, &total);
-	if (n && copy_to_user(u64_to_user_ptr(req.vms), infos,
-			      n * sizeof(*infos)))
+	n = pvhook_vm_list(infos, req.count);
+	if (min(n, req.count) &&
+	    copy_to_user(u64_to_user_ptr(req.vms), infos,
+			 min(n, req.count) * sizeof(*infos)))
 		ret = -EFAULT;
 	kvfree(infos);
 	if (ret)
 		return ret;
 
-	req.count = total;
+	req.count = n;
 	return copy_to_user(argp, &req, sizeof(req)) ? -EFAULT : 0;
 }
 

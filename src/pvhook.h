@@ -165,8 +165,7 @@ struct pvhook_vm *pvhook_vm_get_by_id(u64 id);
 void pvhook_vm_put(struct pvhook_vm *vm);
 void pvhook_vm_destroyed(struct kvm *kvm);
 unsigned int pvhook_vm_count(void);
-int pvhook_vm_list(struct pvhook_vm_info *out, unsigned int room,
-		   unsigned int *total);
+unsigned int pvhook_vm_list(struct pvhook_vm_info *out, unsigned int room);
 int pvhook_vm_info(struct pvhook_vm *vm, struct pvhook_vm_info *info);
 bool pvhook_vm_throttle(struct pvhook_vm *vm, struct kvm_vcpu *vcpu,
 			u32 limit);

@@ -316,13 +316,11 @@ static void pvhook_vm_fill_info(struct pvhook_vm *vm, struct kvm *kvm,
  * pvhook_vm_list() - describe the VMs pvhook knows
  * @out: room for @room entries
  * @room: entries at @out
- * @total: set to the number of VMs known
  *
  * Context: process context; takes spinlocks.
- * Return: the number of entries written.
+ * Return: how many VMs pvhook knows, which may exceed @room.
  */
-int pvhook_vm_list(struct pvhook_vm_info *out, unsigned int room,
-		   unsigned int *total)
+unsigned int pvhook_vm_list(struct pvhook_vm_info *out, unsigned int room)
 {
 	struct pvhook_vm *vm;
 	unsigned int bkt, n = 0;
@@ -334,9 +332,7 @@ int pvhook_vm_list(struct pvhook_vm_info *out, unsigned int room,
 		n++;
 	}
 	spin_unlock(&pvhook_vms_lock);
-
-	*total = n;
-	return min(n, room);
+	return n;
 }
 
 /**

@@ -138,19 +138,10 @@ static void json_info(int dev, const struct pvhook_info *info)
 
 int cmd_info(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const struct optspec spec = {
-		.cmd = "info", .help = info_help, .shortopts = "h",
-		.longopts = longopts,
-	};
 	struct pvhook_info info;
 	int dev;
 
-	while (next_option(argc, argv, &spec) != -1)
-		;
+	parse_help_only(argc, argv, "info", info_help);
 	no_more_args(argc, argv, "info");
 	dev = dev_open(O_RDONLY);
 	dev_get_info(dev, &info);

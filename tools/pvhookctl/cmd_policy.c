@@ -111,26 +111,10 @@ static void show(const struct pvhook_vm_info *vi,
 /* ------------------------------------------------------------------ */
 /* show */
 
-static void parse_help_only(int argc, char **argv, const char *cmd,
-			    const char *help)
-{
-	static const struct option longopts[] = {
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const struct optspec spec = {
-		.cmd = cmd, .help = help, .shortopts = "h",
-		.longopts = longopts,
-	};
-
-	while (next_option(argc, argv, &spec) != -1)
-		;
-	no_more_args(argc, argv, cmd);
-}
-
 void *show_parse(int argc, char **argv)
 {
 	parse_help_only(argc, argv, "attach show", show_help);
+	no_more_args(argc, argv, "attach show");
 	return NULL;
 }
 
@@ -236,12 +220,14 @@ void *policy_parse(int argc, char **argv)
 	argc -= optind;
 	argv += optind;
 	optind = 0;
-	if (argc == 0 || !strcmp(argv[0], "show"))
+	if (argc == 0 || !strcmp(argv[0], "show")) {
 		parse_help_only(argc, argv, "attach policy show", policy_help);
-	else if (!strcmp(argv[0], "set"))
+		no_more_args(argc, argv, "attach policy show");
+	} else if (!strcmp(argv[0], "set")) {
 		parse_set(argc, argv, pa);
-	else
+	} else {
 		usage_error("attach policy", "unknown command '%s'", argv[0]);
+	}
 	return pa;
 }
 

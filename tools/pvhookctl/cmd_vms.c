@@ -96,30 +96,13 @@ static void json_vm_list(const struct pvhook_vm_info *vms, u32 n)
 	json_end_line();
 }
 
-/* Options of a command that takes none but --help. */
-static void parse_no_options(int argc, char **argv, const char *cmd,
-			     const char *help)
-{
-	static const struct option longopts[] = {
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const struct optspec spec = {
-		.cmd = cmd, .help = help, .shortopts = "h",
-		.longopts = longopts,
-	};
-
-	while (next_option(argc, argv, &spec) != -1)
-		;
-}
-
 int cmd_list(int argc, char **argv)
 {
 	struct pvhook_vm_info *vms;
 	int dev;
 	u32 n;
 
-	parse_no_options(argc, argv, "list", list_help);
+	parse_help_only(argc, argv, "list", list_help);
 	no_more_args(argc, argv, "list");
 	dev = dev_open(O_RDONLY);
 	vms = dev_list_vms(dev, &n);
@@ -394,7 +377,7 @@ int cmd_stats(int argc, char **argv)
 	int dev;
 	u32 n, i;
 
-	parse_no_options(argc, argv, "stats", stats_help);
+	parse_help_only(argc, argv, "stats", stats_help);
 	if (optind < argc)
 		sel = argv[optind++];
 	no_more_args(argc, argv, "stats");

@@ -110,6 +110,23 @@ void no_more_args(int argc, char **argv, const char *cmd)
 		usage_error(cmd, "unexpected argument '%s'", argv[optind]);
 }
 
+/* Options of a command that takes none but --help; operands are left. */
+void parse_help_only(int argc, char **argv, const char *cmd,
+		     const char *help)
+{
+	static const struct option longopts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const struct optspec spec = {
+		.cmd = cmd, .help = help, .shortopts = "h",
+		.longopts = longopts,
+	};
+
+	while (next_option(argc, argv, &spec) != -1)
+		;
+}
+
 /*
  * SIGINT and SIGTERM, blocked, arrive on a signalfd that every wait polls
  * too: they end the wait and set stop_requested.

@@ -3,6 +3,7 @@
  * pvhookctl: aligned tables for people and JSON for programs. The JSON
  * writer prints one compact document per line (json_end_line()).
  */
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -52,37 +53,37 @@ void table_str(struct table *t, const char *s)
 	table_add(t, cell);
 }
 
+/* A cell formatted like printf(). */
+static void table_fmt(struct table *t, const char *fmt, ...)
+{
+	char buf[32];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	table_str(t, buf);
+}
+
 void table_u64(struct table *t, u64 v)
 {
-	char buf[24];
-
-	snprintf(buf, sizeof(buf), "%llu", v);
-	table_str(t, buf);
+	table_fmt(t, "%llu", v);
 }
 
 void table_s64(struct table *t, s64 v)
 {
-	char buf[24];
-
-	snprintf(buf, sizeof(buf), "%lld", v);
-	table_str(t, buf);
+	table_fmt(t, "%lld", v);
 }
 
 void table_hex(struct table *t, u64 v)
 {
-	char buf[24];
-
-	snprintf(buf, sizeof(buf), "0x%llx", v);
-	table_str(t, buf);
+	table_fmt(t, "0x%llx", v);
 }
 
 /* A rate per second, one decimal. */
 void table_rate(struct table *t, double v)
 {
-	char buf[32];
-
-	snprintf(buf, sizeof(buf), "%.1f", v);
-	table_str(t, buf);
+	table_fmt(t, "%.1f", v);
 }
 
 static int column_width(const struct table *t, int col)

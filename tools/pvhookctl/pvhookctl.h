@@ -74,6 +74,8 @@ struct optspec {
 
 int next_option(int argc, char **argv, const struct optspec *spec);
 void no_more_args(int argc, char **argv, const char *cmd);
+void parse_help_only(int argc, char **argv, const char *cmd,
+		     const char *help);
 
 /* main.c: SIGINT/SIGTERM end the long-running commands cleanly */
 extern bool stop_requested;
