@@ -19,7 +19,7 @@
  * host whose major version equals its own; minor versions only add.
  */
 #define PVHOOK_ABI_MAJOR	1
-#define PVHOOK_ABI_MINOR	1
+#define PVHOOK_ABI_MINOR	2
 #define PVHOOK_ABI_VERSION	((PVHOOK_ABI_MAJOR << 8) | PVHOOK_ABI_MINOR)
 
 /*
@@ -60,6 +60,31 @@
  * three. Returns how many host queues took it (0 when nobody listens).
  */
 #define PVHOOK_HC_NOTIFY	(PVHOOK_HC_BASE + 0x03)
+/*
+ * Since ABI 1.2: records of guest paravirt operations (see
+ * Documentation/guest.rst).
+ *
+ * PVHOOK_HC_RING_SETUP registers the calling vCPU's record ring: guest
+ * physical address in the first argument (page-aligned; 0 removes the
+ * ring), size in bytes in the second (a multiple of 4096 from
+ * PVHOOK_RING_SIZE_MIN to PVHOOK_RING_SIZE_MAX), and the whole range must
+ * lie in one memory slot of the VM. Returns 0, -KVM_EINVAL or -KVM_EFAULT.
+ *
+ * PVHOOK_HC_RING_FLUSH is the doorbell: the host takes the
+ * struct pvhook_ring_header.count records at the start of the calling
+ * vCPU's ring and returns how many it took; the guest then writes from the
+ * start again. The host only reads the ring. Returns -KVM_EINVAL when the
+ * vCPU has no ring or the count exceeds the ring's capacity, -KVM_EFAULT
+ * when the ring is no longer in the VM's memory.
+ *
+ * PVHOOK_HC_OP reports one operation synchronously: PVHOOK_OP_* slot in
+ * the first argument, the operation's two arguments in the second and
+ * third. Returns 0 (go ahead); other values are reserved for host
+ * decisions. A slot not below PVHOOK_OP_COUNT gets -KVM_EINVAL.
+ */
+#define PVHOOK_HC_RING_SETUP	(PVHOOK_HC_BASE + 0x04)
+#define PVHOOK_HC_RING_FLUSH	(PVHOOK_HC_BASE + 0x05)
+#define PVHOOK_HC_OP		(PVHOOK_HC_BASE + 0x06)
 
 /* Bits returned by PVHOOK_HC_FEATURES. */
 #define PVHOOK_F_PROBE		_BITUL(0)
@@ -68,6 +93,30 @@
 #define PVHOOK_F_MODULE_HC	_BITUL(3)	/* modules may add numbers */
 #define PVHOOK_F_NOTIFY		_BITUL(4)	/* since ABI 1.1 */
 #define PVHOOK_F_USER_HC	_BITUL(5)	/* host processes serve numbers */
+#define PVHOOK_F_RING		_BITUL(6)	/* since 1.2: RING_SETUP, _FLUSH */
+#define PVHOOK_F_OP		_BITUL(7)	/* since 1.2: PVHOOK_HC_OP */
+
+/*
+ * Guest paravirt operations (pv_ops slots) that records name. Numbers from
+ * PVHOOK_OP_FIRST_FREE up are free for hooks of other guest modules.
+ */
+#define PVHOOK_OP_FLUSH_TLB_USER	0	/* mmu.flush_tlb_user */
+#define PVHOOK_OP_FLUSH_TLB_KERNEL	1	/* mmu.flush_tlb_kernel */
+#define PVHOOK_OP_FLUSH_TLB_ONE_USER	2	/* mmu.flush_tlb_one_user */
+#define PVHOOK_OP_FLUSH_TLB_MULTI	3	/* mmu.flush_tlb_multi */
+#define PVHOOK_OP_EXIT_MMAP		4	/* mmu.exit_mmap */
+#define PVHOOK_OP_ENTER_MMAP		5	/* mmu.enter_mmap */
+#define PVHOOK_OP_IO_DELAY		6	/* cpu.io_delay */
+#define PVHOOK_OP_LOCK_KICK		7	/* lock.kick */
+#define PVHOOK_OP_LOCK_WAIT		8	/* lock.wait */
+#define PVHOOK_OP_SAFE_HALT		9	/* irq.safe_halt */
+#define PVHOOK_OP_HALT			10	/* irq.halt */
+#define PVHOOK_OP_FIRST_FREE		11
+#define PVHOOK_OP_COUNT			32
+
+/* Record ring sizes, in bytes */
+#define PVHOOK_RING_SIZE_MIN	4096
+#define PVHOOK_RING_SIZE_MAX	65536
 
 /*
  * Errors a guest can get in RAX, negated, besides KVM's own -KVM_EPERM
@@ -80,6 +129,39 @@
 #define PVHOOK_ETIMEDOUT	110	/* the serving process did not answer */
 
 #ifndef __ASSEMBLY__
+
+/**
+ * struct pvhook_ring_header - start of a guest record ring, in guest memory
+ * @count: records written after the header since the last
+ *         PVHOOK_HC_RING_FLUSH
+ * @flags: 0
+ * @reserved: 0
+ *
+ * The records, struct pvhook_record, follow the header; a ring of size S
+ * bytes holds (S - sizeof(header)) / sizeof(struct pvhook_record) records.
+ */
+struct pvhook_ring_header {
+	__u32 count;
+	__u32 flags;
+	__u64 reserved[7];
+};
+
+/**
+ * struct pvhook_record - one guest paravirt operation, in a record ring
+ * @slot: PVHOOK_OP_* (the host drops records with a slot not below
+ *        PVHOOK_OP_COUNT and counts them as rejected)
+ * @flags: 0
+ * @cpu: the guest CPU that ran the operation
+ * @time_ns: the guest's clock when it ran, in nanoseconds
+ * @args: the operation's arguments (see Documentation/guest.rst)
+ */
+struct pvhook_record {
+	__u16 slot;
+	__u16 flags;
+	__u32 cpu;
+	__u64 time_ns;
+	__u64 args[2];
+};
 
 /*
  * The host interface: /dev/pvhook and the VM handles it returns.
@@ -253,6 +335,47 @@ struct pvhook_vm_stats {
 	__u64 reserved[2];
 };
 
+/**
+ * struct pvhook_op_stats - records of one guest paravirt operation in one
+ *                          VM
+ * @slot: PVHOOK_OP_*
+ * @flags: 0
+ * @records: records taken from the VM's rings (PVHOOK_HC_RING_FLUSH)
+ * @sync_calls: PVHOOK_HC_OP calls for the slot
+ * @reserved: zero
+ */
+struct pvhook_op_stats {
+	__u32 slot;
+	__u32 flags;
+	__u64 records;
+	__u64 sync_calls;
+	__u64 reserved[2];
+};
+
+/**
+ * struct pvhook_vm_ops - per-operation record counts of a VM
+ *                        (PVHOOK_GET_VM_OPS, since ABI 1.2)
+ * @vm_id: in: the VM's struct pvhook_vm_info.id (-ENOENT if unknown)
+ * @count: in: room at @entries, at most PVHOOK_OP_COUNT (else -E2BIG);
+ *         out: slots with records or calls, which may exceed the room
+ * @flags: in, 0
+ * @entries: in: user address of an array of struct pvhook_op_stats,
+ *           filled in increasing order of slot
+ * @flushes: out: PVHOOK_HC_RING_FLUSH calls that took records
+ * @rejected: out: records dropped for a slot not below PVHOOK_OP_COUNT or
+ *            non-zero flags, and flushes refused
+ * @reserved: in, 0
+ */
+struct pvhook_vm_ops {
+	__u64 vm_id;
+	__u32 count;
+	__u32 flags;
+	__u64 entries;
+	__u64 flushes;
+	__u64 rejected;
+	__u64 reserved[2];
+};
+
 /* struct pvhook_policy.flags */
 #define PVHOOK_POLICY_F_ENABLED	_BITUL(0)
 
@@ -296,10 +419,14 @@ struct pvhook_serve {
 	__u64 reserved[2];
 };
 
+/* struct pvhook_events.flags */
+#define PVHOOK_EVENTS_F_RECORDS	_BITUL(0)	/* since 1.2: records too */
+
 /**
- * struct pvhook_events - receive the VM's PVHOOK_HC_NOTIFY events
- *                        (PVHOOK_VM_EVENTS)
- * @flags: in, 0
+ * struct pvhook_events - receive the VM's PVHOOK_HC_NOTIFY events, and
+ *                        with PVHOOK_EVENTS_F_RECORDS its paravirt
+ *                        operation records (PVHOOK_VM_EVENTS)
+ * @flags: in: PVHOOK_EVENTS_F_* bits; other bits must be zero
  * @queue_len: in: events the handle's queue holds before it drops new
  *             ones, 1..PVHOOK_EVENTS_QUEUE_MAX; 0 stops receiving events
  *             and discards the queue
@@ -314,9 +441,11 @@ struct pvhook_events {
 /* struct pvhook_msg.type */
 #define PVHOOK_MSG_REQUEST	1	/* a vCPU waits for a struct pvhook_reply */
 #define PVHOOK_MSG_EVENT	2	/* a PVHOOK_HC_NOTIFY event */
+#define PVHOOK_MSG_RECORD	3	/* since 1.2: a paravirt operation record */
 
 /* struct pvhook_msg.flags */
 #define PVHOOK_MSG_F_LONG_MODE	_BITUL(0)	/* caller in 64-bit mode */
+#define PVHOOK_MSG_F_SYNC	_BITUL(1)	/* record from PVHOOK_HC_OP */
 
 /**
  * struct pvhook_msg - what read() on a VM handle returns
@@ -324,12 +453,15 @@ struct pvhook_events {
  * @vcpu: id of the calling vCPU (as given to KVM_CREATE_VCPU)
  * @seq: requests: the number to answer with; events: position in the
  *       handle's event stream, counting dropped events too
- * @nr: requests: the hypercall number; events: the event code
- * @args: requests: the four arguments; events: the three data words, and 0
+ * @nr: requests: the hypercall number; events: the event code; records:
+ *      the PVHOOK_OP_* slot
+ * @args: requests: the four arguments; events: the three data words, and
+ *        0; records: the operation's two arguments, the guest's time_ns
+ *        and the guest CPU
  * @cpl: the caller's privilege level
  * @flags: PVHOOK_MSG_F_*
- * @dropped: events: how many events this handle's queue dropped so far
- *           because it was full; requests: 0
+ * @dropped: events and records: how many events and records this
+ *           handle's queue dropped so far because it was full; requests: 0
  */
 struct pvhook_msg {
 	__u32 type;
@@ -365,6 +497,7 @@ struct pvhook_reply {
 #define PVHOOK_ATTACH_VM	_IOW(PVHOOK_IOCTL_TYPE, 0x02, struct pvhook_attach)
 #define PVHOOK_LIST_VMS		_IOWR(PVHOOK_IOCTL_TYPE, 0x03, struct pvhook_vm_list)
 #define PVHOOK_GET_VM_STATS	_IOWR(PVHOOK_IOCTL_TYPE, 0x04, struct pvhook_vm_stats)
+#define PVHOOK_GET_VM_OPS	_IOWR(PVHOOK_IOCTL_TYPE, 0x05, struct pvhook_vm_ops)
 
 /* ioctls on a VM handle */
 #define PVHOOK_VM_GET_INFO	_IOR(PVHOOK_IOCTL_TYPE, 0x10, struct pvhook_vm_info)
