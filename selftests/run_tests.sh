@@ -15,7 +15,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 out=$here/out
 ko=$dir/pvhook.ko
 test_ko=$dir/selftests/modules/pvhook_test_hc.ko
-PLAN=16
+PLAN=17
 n=0
 pass=0
 fail=0
@@ -139,6 +139,7 @@ run_prog uapi "$out/uapi_test"
 run_prog policy "$out/policy_test"
 run_prog served_by_process "$out/served_test"
 run_prog events "$out/events_test"
+run_prog records "$out/records_test"
 run_prog pvhookctl "$here/pvhook/pvhookctl_test.sh" \
 	"$here/../tools/pvhookctl/pvhookctl" "$out/vmm_stub"
 PVHOOK_KO=$ko run_prog load_unload_20_while_calling "$out/load_unload_test"

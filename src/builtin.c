@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The hypercalls built into pvhook.ko. None sleeps.
+ * The hypercalls built into pvhook.ko. PROBE, FEATURES, PING and NOTIFY
+ * never sleep; RING_FLUSH may, while it reads guest memory (records.c).
  */
 #include <linux/kernel.h>
 #include <linux/kvm_host.h>
@@ -17,7 +18,8 @@ static unsigned long pvhook_hc_probe(const struct pvhook_call *call)
 u64 pvhook_features(void)
 {
 	return PVHOOK_F_PROBE | PVHOOK_F_FEATURES | PVHOOK_F_PING |
-	       PVHOOK_F_MODULE_HC | PVHOOK_F_NOTIFY | PVHOOK_F_USER_HC;
+	       PVHOOK_F_MODULE_HC | PVHOOK_F_NOTIFY | PVHOOK_F_USER_HC |
+	       PVHOOK_F_RING | PVHOOK_F_OP;
 }
 
 static unsigned long pvhook_hc_features(const struct pvhook_call *call)
@@ -61,6 +63,24 @@ static struct pvhook_hypercall pvhook_builtins[] = {
 		.nr = PVHOOK_HC_NOTIFY,
 		.name = "notify",
 		.handler = pvhook_hc_notify,
+		.owner = THIS_MODULE,
+	},
+	{
+		.nr = PVHOOK_HC_RING_SETUP,
+		.name = "ring_setup",
+		.handler = pvhook_hc_ring_setup,
+		.owner = THIS_MODULE,
+	},
+	{
+		.nr = PVHOOK_HC_RING_FLUSH,
+		.name = "ring_flush",
+		.handler = pvhook_hc_ring_flush,
+		.owner = THIS_MODULE,
+	},
+	{
+		.nr = PVHOOK_HC_OP,
+		.name = "op",
+		.handler = pvhook_hc_op,
 		.owner = THIS_MODULE,
 	},
 };

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * /dev/pvhook: what pvhook offers, the VMs it knows and their statistics,
- * and PVHOOK_ATTACH_VM, which turns a KVM VM file descriptor into a VM
- * handle (handle.c).
+ * /dev/pvhook: what pvhook offers, the VMs it knows, their statistics and
+ * paravirt-operation counts, and PVHOOK_ATTACH_VM, which turns a KVM VM
+ * file descriptor into a VM handle (handle.c).
  *
  * The device is root's alone (mode 0600) unless udev says otherwise; see
  * Documentation/uapi.rst for the security model. Attaching a VM needs its
@@ -157,6 +157,47 @@ static long pvhook_dev_get_vm_stats(void __user *argp)
 	return copy_to_user(argp, &req, sizeof(req)) ? -EFAULT : 0;
 }
 
+static long pvhook_dev_get_vm_ops(void __user *argp)
+{
+	struct pvhook_op_stats *ops = NULL;
+	struct pvhook_vm_ops req;
+	struct pvhook_vm *vm;
+	unsigned int n;
+	long ret = 0;
+
+	if (copy_from_user(&req, argp, sizeof(req)))
+		return -EFAULT;
+	if (req.flags || memchr_inv(req.reserved, 0, sizeof(req.reserved)))
+		return -EINVAL;
+	if (req.count > PVHOOK_OP_COUNT)
+		return -E2BIG;
+
+	vm = pvhook_vm_get_by_id(req.vm_id);
+	if (!vm)
+		return -ENOENT;
+	if (req.count) {
+		ops = kcalloc(req.count, sizeof(*ops), GFP_KERNEL_ACCOUNT);
+		if (!ops) {
+			pvhook_vm_put(vm);
+			return -ENOMEM;
+		}
+	}
+	n = pvhook_stats_ops_fill(vm, ops, req.count, &req.flushes,
+				  &req.rejected);
+	pvhook_vm_put(vm);
+
+	if (min(n, req.count) &&
+	    copy_to_user(u64_to_user_ptr(req.entries), ops,
+			 min(n, req.count) * sizeof(*ops)))
+		ret = -EFAULT;
+	kfree(ops);
+	if (ret)
+		return ret;
+
+	req.count = n;
+	return copy_to_user(argp, &req, sizeof(req)) ? -EFAULT : 0;
+}
+
 static long pvhook_dev_ioctl(struct file *file, unsigned int cmd,
 			     unsigned long arg)
 {
@@ -176,6 +217,8 @@ static long pvhook_dev_ioctl(struct file *file, unsigned int cmd,
 		return pvhook_dev_list_vms(argp);
 	case PVHOOK_GET_VM_STATS:
 		return pvhook_dev_get_vm_stats(argp);
+	case PVHOOK_GET_VM_OPS:
+		return pvhook_dev_get_vm_ops(argp);
 	default:
 		return -ENOTTY;
 	}

@@ -5,12 +5,37 @@
  * bounded ring. A full ring drops the new event and counts it, so a guest
  * can neither block on a slow reader nor make the host hold more than the
  * rings' room.
+ *
+ * Guest paravirt-operation records (records.c) share the ring, its
+ * sequence numbers and its drop count, on handles that asked for them
+ * with PVHOOK_EVENTS_F_RECORDS. A doorbell may carry two thousand records:
+ * they are queued in batches, one lock and one wake-up per batch and
+ * handle.
  */
 #include <linux/kvm_host.h>
 #include <linux/poll.h>
 #include <linux/slab.h>
 
 #include "pvhook.h"
+
+/*
+ * Queue @msg on @h, which takes events, or count it dropped. Caller holds
+ * h->lock. Return: true if it was queued.
+ */
+static bool pvhook_events_queue(struct pvhook_handle *h,
+				struct pvhook_msg *msg)
+{
+	lockdep_assert_held(&h->lock);
+	msg->seq = h->ev_seq++;
+	msg->dropped = h->ev_dropped;
+	if (h->ev_count == h->ev_size) {
+		h->ev_dropped++;
+		return false;
+	}
+	h->events[(h->ev_head + h->ev_count) % h->ev_size] = *msg;
+	h->ev_count++;
+	return true;
+}
 
 /* Offer @msg to @h. Return: true if it was queued. */
 static bool pvhook_events_offer(struct pvhook_handle *h,
@@ -19,17 +44,8 @@ static bool pvhook_events_offer(struct pvhook_handle *h,
 	bool queued = false;
 
 	spin_lock(&h->lock);
-	if (!h->closed && h->events) {
-		msg->seq = h->ev_seq++;
-		msg->dropped = h->ev_dropped;
-		if (h->ev_count == h->ev_size) {
-			h->ev_dropped++;
-		} else {
-			h->events[(h->ev_head + h->ev_count) % h->ev_size] = *msg;
-			h->ev_count++;
-			queued = true;
-		}
-	}
+	if (!h->closed && h->events)
+		queued = pvhook_events_queue(h, msg);
 	spin_unlock(&h->lock);
 	return queued;
 }
@@ -69,16 +85,81 @@ unsigned long pvhook_events_post(struct pvhook_vm *vm,
 	return queued;
 }
 
+/* Queue records @recs[0..@n) on @h; caller holds h->lock. */
+static unsigned int pvhook_records_queue(struct pvhook_handle *h,
+					 struct pvhook_msg *msg,
+					 const struct pvhook_record *recs,
+					 unsigned int n)
+{
+	unsigned int i, queued = 0;
+
+	for (i = 0; i < n; i++) {
+		msg->nr = recs[i].slot;
+		msg->args[0] = recs[i].args[0];
+		msg->args[1] = recs[i].args[1];
+		msg->args[2] = recs[i].time_ns;
+		msg->args[3] = recs[i].cpu;
+		queued += pvhook_events_queue(h, msg);
+	}
+	return queued;
+}
+
+/**
+ * pvhook_events_post_records() - post paravirt-operation records to the
+ *                                VM's handles that take records
+ * @vm: the VM
+ * @call: the hypercall that delivered them (vCPU, CPL, mode)
+ * @recs: the records, already checked
+ * @n: how many
+ * @flags: PVHOOK_MSG_F_SYNC for PVHOOK_HC_OP, else 0
+ *
+ * Each handle's lock is taken once for all @n records.
+ *
+ * Context: the vCPU's thread; does not sleep.
+ */
+void pvhook_events_post_records(struct pvhook_vm *vm,
+				const struct pvhook_call *call,
+				const struct pvhook_record *recs,
+				unsigned int n, u32 flags)
+{
+	struct pvhook_msg msg = {
+		.type = PVHOOK_MSG_RECORD,
+		.vcpu = call->vcpu->vcpu_id,
+		.cpl = call->cpl,
+		.flags = flags | (call->long_mode ? PVHOOK_MSG_F_LONG_MODE : 0),
+	};
+	struct pvhook_handle *h;
+	unsigned int queued;
+
+	if (list_empty(&vm->handles))
+		return;
+	rcu_read_lock();
+	list_for_each_entry_rcu(h, &vm->handles, vm_node) {
+		if (!READ_ONCE(h->ev_records))
+			continue;
+		queued = 0;
+		spin_lock(&h->lock);
+		if (!h->closed && h->events && h->ev_records)
+			queued = pvhook_records_queue(h, &msg, recs, n);
+		spin_unlock(&h->lock);
+		if (queued)
+			wake_up_interruptible_poll(&h->readers,
+						   EPOLLIN | EPOLLRDNORM);
+	}
+	rcu_read_unlock();
+}
+
 /**
  * pvhook_events_set_queue() - start, resize or stop a handle's event ring
  * @h: the handle
  * @len: room in events; 0 stops taking events
+ * @flags: PVHOOK_EVENTS_F_* (checked by the caller); ignored when @len is 0
  *
- * Events still queued are discarded.
+ * Events and records still queued are discarded.
  *
  * Return: 0; -EINVAL if @len is over PVHOOK_EVENTS_QUEUE_MAX; -ENOMEM.
  */
-int pvhook_events_set_queue(struct pvhook_handle *h, u32 len)
+int pvhook_events_set_queue(struct pvhook_handle *h, u32 len, u32 flags)
 {
 	struct pvhook_msg *ring = NULL, *old;
 
@@ -96,6 +177,7 @@ int pvhook_events_set_queue(struct pvhook_handle *h, u32 len)
 	h->ev_size = len;
 	h->ev_head = 0;
 	h->ev_count = 0;
+	WRITE_ONCE(h->ev_records, len && (flags & PVHOOK_EVENTS_F_RECORDS));
 	spin_unlock(&h->lock);
 
 	kvfree(old);
@@ -127,5 +209,5 @@ bool pvhook_events_pop(struct pvhook_handle *h, struct pvhook_msg *msg)
 /* Free a closed handle's ring: no event is offered to it any more. */
 void pvhook_events_free(struct pvhook_handle *h)
 {
-	pvhook_events_set_queue(h, 0);
+	pvhook_events_set_queue(h, 0, 0);
 }

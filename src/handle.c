@@ -2,7 +2,8 @@
 /*
  * VM handles: the file PVHOOK_ATTACH_VM returns. Through it a process sets
  * the VM's policy, answers user-range hypercalls (read() requests, write()
- * answers) and receives the VM's events.
+ * answers) and receives the VM's events and, if it asks, its paravirt
+ * operation records.
  *
  * A handle does not keep the VM alive. When KVM destroys the VM, the
  * ioctls and write() return -ENODEV, read() does so once nothing is left
@@ -187,9 +188,10 @@ static long pvhook_handle_events(struct pvhook_handle *h, void __user *argp)
 
 	if (copy_from_user(&req, argp, sizeof(req)))
 		return -EFAULT;
-	if (req.flags || memchr_inv(req.reserved, 0, sizeof(req.reserved)))
+	if (req.flags & ~PVHOOK_EVENTS_F_RECORDS ||
+	    memchr_inv(req.reserved, 0, sizeof(req.reserved)))
 		return -EINVAL;
-	return pvhook_events_set_queue(h, req.queue_len);
+	return pvhook_events_set_queue(h, req.queue_len, req.flags);
 }
 
 static long pvhook_handle_ioctl(struct file *file, unsigned int cmd,

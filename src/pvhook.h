@@ -8,7 +8,10 @@
  *                KVM's SRCU around a vCPU's sleep
  *   dispatch.c   turns one guest hypercall into one handler call
  *   registry.c   the number -> handler table and the exported API
- *   builtin.c    PVHOOK_HC_PROBE, _FEATURES, _PING and _NOTIFY
+ *   builtin.c    PVHOOK_HC_PROBE, _FEATURES, _PING, _NOTIFY, and the table
+ *                of every built-in number
+ *   records.c    guest paravirt-operation records: PVHOOK_HC_RING_SETUP,
+ *                _RING_FLUSH and _OP, reading a vCPU's record ring
  *   vm.c         per-VM state: the table of VMs pvhook knows, their policy
  *   stats.c      per-VM, per-number counters and time histograms
  *   device.c     /dev/pvhook and its ioctls
@@ -77,6 +80,20 @@ struct pvhook_hc_counters {
 	atomic64_t time_hist[PVHOOK_HIST_BUCKETS];
 };
 
+/**
+ * struct pvhook_op_counters - per-VM counters of guest paravirt operations
+ * @records: records taken from the VM's rings, by PVHOOK_OP_* slot
+ * @sync_calls: PVHOOK_HC_OP calls, by slot
+ * @flushes: PVHOOK_HC_RING_FLUSH calls that took at least one record
+ * @rejected: records dropped for a bad slot or flags, and flushes refused
+ */
+struct pvhook_op_counters {
+	atomic64_t records[PVHOOK_OP_COUNT];
+	atomic64_t sync_calls[PVHOOK_OP_COUNT];
+	atomic64_t flushes;
+	atomic64_t rejected;
+};
+
 struct pvhook_vm;
 void pvhook_stats_account(struct pvhook_vm *vm, unsigned int idx,
 			  unsigned long ret, u64 ns, bool throttled);
@@ -84,6 +101,10 @@ void pvhook_stats_totals(struct pvhook_vm *vm, struct pvhook_vm_info *info);
 unsigned int pvhook_stats_fill(struct pvhook_vm *vm,
 			       struct pvhook_hc_stats *out, unsigned int room);
 void pvhook_stats_free(struct pvhook_vm *vm);
+unsigned int pvhook_stats_ops_fill(struct pvhook_vm *vm,
+				   struct pvhook_op_stats *out,
+				   unsigned int room, u64 *flushes,
+				   u64 *rejected);
 
 /* vm.c */
 
@@ -131,6 +152,9 @@ struct pvhook_served {
  * @counters: per-number counters, allocated on the number's first call
  * @events: events the VM posted
  * @vcpu_rate: rate-limit windows of the vCPUs, by vcpu_idx
+ * @vcpu_ring: record rings of the vCPUs, by vcpu_idx (records.c); only
+ *             the vCPU's own thread changes or reads its entry
+ * @ops: counters of guest paravirt-operation records
  * @lock: protects @served, @handles, @nr_handles and @dead
  * @served: user-range numbers answered by handles (pvhook_user_srcu)
  * @handles: the open handles (RCU list)
@@ -149,6 +173,8 @@ struct pvhook_vm {
 	struct pvhook_hc_counters *counters[PVHOOK_HC_COUNT];
 	atomic64_t events;
 	struct xarray vcpu_rate;
+	struct xarray vcpu_ring;
+	struct pvhook_op_counters ops;
 	spinlock_t lock;	/* see above */
 	struct pvhook_served __rcu *served[PVHOOK_HC_USER_COUNT];
 	struct list_head handles;
@@ -209,6 +235,8 @@ struct pvhook_request {
  * @ev_count: events in @events
  * @ev_seq: events offered to this handle, dropped ones included
  * @ev_dropped: events dropped because @events was full
+ * @ev_records: the queue takes paravirt-operation records too
+ *              (PVHOOK_EVENTS_F_RECORDS); read locklessly as a hint
  * @rcu: frees the structure after RCU readers of @vm->handles
  */
 struct pvhook_handle {
@@ -229,6 +257,7 @@ struct pvhook_handle {
 	u32 ev_count;
 	u64 ev_seq;
 	u64 ev_dropped;
+	bool ev_records;
 	struct rcu_head rcu;
 };
 
@@ -254,9 +283,18 @@ void pvhook_served_fail_all(struct pvhook_handle *h);
 /* events.c */
 unsigned long pvhook_events_post(struct pvhook_vm *vm,
 				 const struct pvhook_call *call);
-int pvhook_events_set_queue(struct pvhook_handle *h, u32 len);
+void pvhook_events_post_records(struct pvhook_vm *vm,
+				const struct pvhook_call *call,
+				const struct pvhook_record *recs,
+				unsigned int n, u32 flags);
+int pvhook_events_set_queue(struct pvhook_handle *h, u32 len, u32 flags);
 bool pvhook_events_pop(struct pvhook_handle *h, struct pvhook_msg *msg);
 void pvhook_events_free(struct pvhook_handle *h);
+
+/* records.c */
+unsigned long pvhook_hc_ring_setup(const struct pvhook_call *call);
+unsigned long pvhook_hc_ring_flush(const struct pvhook_call *call);
+unsigned long pvhook_hc_op(const struct pvhook_call *call);
 
 /* device.c */
 int pvhook_device_init(void);

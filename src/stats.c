@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Per-VM, per-number statistics: calls, errors, throttled calls and a log2
- * histogram of the time pvhook took to answer.
+ * histogram of the time pvhook took to answer. Also the per-VM, per-slot
+ * counts of guest paravirt-operation records, which records.c keeps in
+ * struct pvhook_vm itself.
  *
  * A number's counters are allocated at its first call, so a VM costs
  * memory only for the numbers it uses (at most PVHOOK_HC_COUNT blocks,
@@ -125,6 +127,43 @@ unsigned int pvhook_stats_fill(struct pvhook_vm *vm,
 		}
 		n++;
 	}
+	return n;
+}
+
+/**
+ * pvhook_stats_ops_fill() - per-slot paravirt-operation counts of a VM
+ * @vm: the VM
+ * @out: room for @room entries, filled in increasing order of slot
+ * @room: entries at @out
+ * @flushes: set to the flushes that took records
+ * @rejected: set to the records and flushes refused
+ *
+ * Return: how many slots have records or synchronous calls, which may
+ * exceed @room.
+ */
+unsigned int pvhook_stats_ops_fill(struct pvhook_vm *vm,
+				   struct pvhook_op_stats *out,
+				   unsigned int room, u64 *flushes,
+				   u64 *rejected)
+{
+	unsigned int slot, n = 0;
+	u64 records, sync;
+
+	for (slot = 0; slot < PVHOOK_OP_COUNT; slot++) {
+		records = atomic64_read(&vm->ops.records[slot]);
+		sync = atomic64_read(&vm->ops.sync_calls[slot]);
+		if (!records && !sync)
+			continue;
+		if (n < room) {
+			memset(&out[n], 0, sizeof(out[n]));
+			out[n].slot = slot;
+			out[n].records = records;
+			out[n].sync_calls = sync;
+		}
+		n++;
+	}
+	*flushes = atomic64_read(&vm->ops.flushes);
+	*rejected = atomic64_read(&vm->ops.rejected);
 	return n;
 }
 

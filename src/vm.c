@@ -94,6 +94,7 @@ static struct pvhook_vm *pvhook_vm_alloc(struct kvm *kvm)
 	vm->pid = kvm->userspace_pid;
 	strscpy(vm->stats_id, kvm->stats_id, sizeof(vm->stats_id));
 	xa_init(&vm->vcpu_rate);
+	xa_init(&vm->vcpu_ring);
 	spin_lock_init(&vm->lock);
 	INIT_LIST_HEAD(&vm->handles);
 	return vm;
@@ -108,6 +109,8 @@ static void pvhook_vm_free_rcu(struct rcu_head *rcu)
 	xa_for_each(&vm->vcpu_rate, idx, rate)
 		kfree(rate);
 	xa_destroy(&vm->vcpu_rate);
+	/* Value entries (records.c): nothing to free but the tree. */
+	xa_destroy(&vm->vcpu_ring);
 	pvhook_stats_free(vm);
 	kfree(rcu_dereference_protected(vm->policy, true));
 	kfree(vm);

@@ -155,6 +155,42 @@ err:
 	return NULL;
 }
 
+void *vm_memslot_add(struct vm *vm, u32 slot, u64 gpa, size_t size)
+{
+	struct kvm_userspace_memory_region region = {
+		.slot = slot,
+		.guest_phys_addr = gpa,
+		.memory_size = size,
+	};
+	void *mem;
+
+	mem = mmap(NULL, size, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (mem == MAP_FAILED) {
+		fail("mmap: %s\n", strerror(errno));
+		return NULL;
+	}
+	region.userspace_addr = (unsigned long)mem;
+	if (ioctl(vm->fd, KVM_SET_USER_MEMORY_REGION, &region) < 0) {
+		fail("KVM_SET_USER_MEMORY_REGION slot %u: %s\n", slot,
+		     strerror(errno));
+		munmap(mem, size);
+		return NULL;
+	}
+	return mem;
+}
+
+int vm_memslot_remove(struct vm *vm, u32 slot, void *mem, size_t size)
+{
+	struct kvm_userspace_memory_region region = { .slot = slot };
+	int ret = ioctl(vm->fd, KVM_SET_USER_MEMORY_REGION, &region);
+
+	if (ret < 0)
+		fail("removing slot %u: %s\n", slot, strerror(errno));
+	munmap(mem, size);
+	return ret < 0 ? -1 : 0;
+}
+
 int vm_xen_intercept(struct vm *vm)
 {
 	/* KVM turns Xen emulation on only once a hypercall-page MSR is set. */

@@ -107,6 +107,15 @@ int vcpu_hypercall_loop(struct vcpu *vcpu, const struct hc_regs *hc,
 			u64 count, u64 expect, u64 *mismatches,
 			u64 *ns);
 
+/*
+ * Memory slot @slot (1 and up; slot 0 is the VM's main memory at GPA 0) of
+ * @size bytes at guest address @gpa, backed by new anonymous memory, which
+ * is returned (NULL on failure). vm_memslot_remove() takes the slot away
+ * from the VM and unmaps that memory.
+ */
+void *vm_memslot_add(struct vm *vm, u32 slot, u64 gpa, size_t size);
+int vm_memslot_remove(struct vm *vm, u32 slot, void *mem, size_t size);
+
 /* A statistic of the vCPU from KVM's binary stats (KVM_GET_STATS_FD). */
 int vcpu_stat(struct vcpu *vcpu, const char *name, u64 *value);
 

@@ -6,12 +6,16 @@
 #ifndef PVHOOK_SELFTEST_DEV_UTIL_H
 #define PVHOOK_SELFTEST_DEV_UTIL_H
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -51,6 +55,14 @@ static inline int handle_serve(int h, u64 nr, u32 flags, u32 timeout_ms)
 static inline int handle_events(int h, u32 queue_len)
 {
 	struct pvhook_events e = { .queue_len = queue_len };
+
+	return ioctl_err(h, PVHOOK_VM_EVENTS, &e);
+}
+
+/* Events and, with PVHOOK_EVENTS_F_RECORDS in @flags, records. */
+static inline int handle_events_flags(int h, u32 queue_len, u32 flags)
+{
+	struct pvhook_events e = { .queue_len = queue_len, .flags = flags };
 
 	return ioctl_err(h, PVHOOK_VM_EVENTS, &e);
 }
@@ -142,6 +154,82 @@ static inline int find_vm_by_pid(int dev, pid_t pid,
 		}
 	}
 	return -1;
+}
+
+#ifndef SYS_pidfd_open
+#define SYS_pidfd_open	434
+#endif
+#ifndef SYS_pidfd_getfd
+#define SYS_pidfd_getfd	438
+#endif
+
+/* What /proc/PID/fd/N of a KVM VM fd reads. */
+#define KVM_VM_LINK	"anon_inode:kvm-vm"
+
+/* Is file descriptor @fd of process @pid a KVM VM? */
+static inline bool pid_fd_is_vm(pid_t pid, int fd)
+{
+	char path[64], link[sizeof(KVM_VM_LINK) + 1];
+	ssize_t len;
+
+	snprintf(path, sizeof(path), "/proc/%d/fd/%d", pid, fd);
+	len = readlink(path, link, sizeof(link));
+	return len == sizeof(KVM_VM_LINK) - 1 &&
+	       !memcmp(link, KVM_VM_LINK, len);
+}
+
+/*
+ * The number of the first KVM VM file descriptor of process @pid that
+ * readdir() finds: -ENOENT if it has none, or -errno.
+ */
+static inline int pid_find_vm_fd(pid_t pid)
+{
+	char dir[64];
+	struct dirent *de;
+	int fd, ret = -ENOENT;
+	DIR *d;
+
+	snprintf(dir, sizeof(dir), "/proc/%d/fd", pid);
+	d = opendir(dir);
+	if (!d)
+		return -errno;
+	while ((de = readdir(d))) {
+		if (de->d_name[0] < '0' || de->d_name[0] > '9')
+			continue;
+		fd = atoi(de->d_name);
+		if (pid_fd_is_vm(pid, fd)) {
+			ret = fd;
+			break;
+		}
+	}
+	closedir(d);
+	return ret;
+}
+
+/*
+ * Our own copy of the KVM VM file descriptor @fd of process @pid, taken
+ * with pidfd_getfd(2) as pvhookctl attach does (the caller needs ptrace
+ * rights over @pid), or -errno. Closing the copy lets KVM destroy the VM
+ * once the process is gone.
+ */
+static inline int pid_take_vm_fd(pid_t pid, int fd)
+{
+	int pidfd = syscall(SYS_pidfd_open, pid, 0);
+	int vm_fd, err;
+
+	if (pidfd < 0)
+		return -errno;
+	vm_fd = syscall(SYS_pidfd_getfd, pidfd, fd, 0);
+	err = errno;
+	close(pidfd);
+	if (vm_fd < 0)
+		return -err;
+	/* The process may have closed and reused the number meanwhile. */
+	if (!pid_fd_is_vm(getpid(), vm_fd)) {
+		close(vm_fd);
+		return -EBADF;
+	}
+	return vm_fd;
 }
 
 #endif /* PVHOOK_SELFTEST_DEV_UTIL_H */

@@ -16,7 +16,7 @@ T=60			# seconds any one command may take
 TMP=$(mktemp -d)
 BG=()			# background processes to kill on exit
 # vmm_stub pids by name, "none" until started, and their timeout wrappers
-declare -A VMM=([ping]=none [user]=none [notify]=none [gone]=none)
+declare -A VMM=([ping]=none [user]=none [notify]=none [gone]=none [ops]=none)
 declare -A WRAPPER
 n=0
 fail=0
@@ -24,6 +24,7 @@ fail=0
 HC_PING=0x70760002
 HC_NOTIFY=0x70760003
 HC_USER=0x70760080
+HC_OP=0x70760006
 RET_EPERM=0xffffffffffffffff	# -1, KVM's -EPERM
 RET_EINVAL=0xffffffffffffffea	# -22, KVM's -EINVAL
 
@@ -32,7 +33,8 @@ TESTS=(
 	ping_vm_runs list list_json stats stats_json watch watch_json
 	attach_show policy_deny policy_allow
 	serve_echo serve_exec serve_exec_env serve_exec_fails
-	events vm_gone
+	events ops_vm_runs events_records ops_stats ops_stats_json ops_watch
+	vm_gone
 	unknown_command attach_no_vm bad_numbers help
 )
 
@@ -136,13 +138,13 @@ answered() {
 			END { print n + 0 }'
 }
 
-# start_stub NAME NR A0: a vmm_stub calling NR every 10 ms in the
-# background, its output in $TMP/NAME.log, its pid in VMM[NAME].
+# start_stub NAME NR A0 [MS]: a vmm_stub calling NR every MS (default 10)
+# ms in the background, its output in $TMP/NAME.log, its pid in VMM[NAME].
 start_stub() {
 	local log=$TMP/$1.log
 
 	[ "${VMM[$1]}" != none ] && return 0
-	timeout 600 "$STUB" --delay 10 "$2" "$3" >"$log" 2>&1 &
+	timeout 600 "$STUB" --delay "${4:-10}" "$2" "$3" >"$log" 2>&1 &
 	WRAPPER[$1]=$!
 	BG+=($!)
 	if ! wait_until 30 grep -q '^ready$' "$log"; then
@@ -160,13 +162,15 @@ start_stub() {
 test_info() {
 	run_ctl info info || return 1
 	sed 's/^/# /' "$TMP/info.out"
-	grep -q '^ABI version: *1\.1$' "$TMP/info.out" &&
-		grep -Eq '^0x70760002 +ping ' "$TMP/info.out"
+	grep -q '^ABI version: *1\.2$' "$TMP/info.out" &&
+		grep -Eq '^features: .* ring op ' "$TMP/info.out" &&
+		grep -Eq '^0x70760002 +ping ' "$TMP/info.out" &&
+		grep -Eq '^0x70760006 +op ' "$TMP/info.out"
 }
 
 test_info_json() {
 	run_ctl info_json --json info && json_ok "$TMP/info_json.out" &&
-		grep -q '"abi_version":"1.1"' "$TMP/info_json.out" &&
+		grep -q '"abi_version":"1.2"' "$TMP/info_json.out" &&
 		grep -q '"name":"ping"' "$TMP/info_json.out"
 }
 
@@ -310,6 +314,47 @@ test_events() {
 	sed 's/^/# /' "$TMP/events.out"
 	# The guest saw its events taken by one queue.
 	events_ok "$TMP/events.out" && has_result notify "$start" 0x1
+}
+
+# A guest reporting paravirt operations with PVHOOK_HC_OP: slot 9
+# (safe_halt) first, then 10 (halt), 11 ... every 0.5 s; from slot 32 on
+# the calls are refused.
+test_ops_vm_runs() {
+	start_stub ops $HC_OP 9 500 && wait_until 10 has_result ops 0 0x0
+}
+
+test_events_records() {
+	run_ctl records attach --pid "${VMM[ops]}" events --records \
+		--count 2 || return 1
+	sed 's/^/# /' "$TMP/records.out"
+	[ "$(grep -Ec '^seq [0-9]+ vcpu 0 op (halt|op[0-9]+) args 0x[0-9a-f]+ 0x0 time 0 cpu 0 sync dropped 0$' \
+		"$TMP/records.out")" = 2 ]
+}
+
+test_ops_stats() {
+	run_ctl ops_stats stats "${VMM[ops]}" || return 1
+	sed 's/^/# /' "$TMP/ops_stats.out"
+	grep -Eq '^paravirt operations: 0 flushes, 0 rejected$' \
+		"$TMP/ops_stats.out" &&
+		grep -Eq '^9 +safe_halt +0 +1$' "$TMP/ops_stats.out" &&
+		grep -Eq '^0x70760006 +op +[1-9]' "$TMP/ops_stats.out"
+}
+
+test_ops_stats_json() {
+	run_ctl ops_stats_json --json stats "${VMM[ops]}" &&
+		json_ok "$TMP/ops_stats_json.out" &&
+		grep -q '"slot":9,"op":"safe_halt","records":0,"sync_calls":1}' \
+			"$TMP/ops_stats_json.out"
+}
+
+test_ops_watch() {
+	run_ctl ops_watch watch --interval 0.2 --count 1 || return 1
+	sed 's/^/# /' "$TMP/ops_watch.out"
+	grep -Eq '^[0-9]+ +9 +safe_halt +0 +1 ' "$TMP/ops_watch.out" &&
+		run_ctl ops_watch_json --json watch --interval 0.2 --count 1 &&
+		json_ok "$TMP/ops_watch_json.out" &&
+		grep -q '"op":"safe_halt","records":0,"sync_calls":1,' \
+			"$TMP/ops_watch_json.out"
 }
 
 test_vm_gone() {

@@ -65,8 +65,11 @@ TEST_F(dev, info)
 	EXPECT_EQ(PVHOOK_HC_BASE, info.hc_base);
 	EXPECT_EQ(PVHOOK_HC_COUNT, info.hc_count);
 	EXPECT_LE(1, info.nr_vms);
-	/* PROBE, FEATURES, PING, NOTIFY; nothing in the user range. */
-	EXPECT_EQ(0xfULL, info.registered[0] & 0xff);
+	/*
+	 * PROBE, FEATURES, PING, NOTIFY, RING_SETUP, RING_FLUSH, OP; nothing
+	 * in the user range.
+	 */
+	EXPECT_EQ(0x7fULL, info.registered[0] & 0xff);
 	EXPECT_EQ(0, info.registered[2]);
 	EXPECT_EQ(0, info.registered[3]);
 	EXPECT_EQ(0, info.reserved32);
@@ -346,7 +349,7 @@ TEST_F(dev, handle_refusals)
 	EXPECT_EQ(0, handle_serve(self->h, PVHOOK_HC_USER_LAST, 0, 0));
 
 	EXPECT_EQ(EINVAL, handle_events(self->h, PVHOOK_EVENTS_QUEUE_MAX + 1));
-	e = (struct pvhook_events){ .queue_len = 1, .flags = 1 };
+	e = (struct pvhook_events){ .queue_len = 1, .flags = 2 };
 	EXPECT_EQ(EINVAL, ioctl_err(self->h, PVHOOK_VM_EVENTS, &e));
 	e = (struct pvhook_events){ .queue_len = 1, .reserved[0] = 1 };
 	EXPECT_EQ(EINVAL, ioctl_err(self->h, PVHOOK_VM_EVENTS, &e));

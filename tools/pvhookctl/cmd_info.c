@@ -17,7 +17,8 @@ static const char info_help[] =
 
 /* PVHOOK_F_* bit names, in bit order. */
 static const char *const feature_names[] = {
-	"probe", "features", "ping", "module_hc", "notify", "user_hc",
+	"probe", "features", "ping", "module_hc", "notify", "user_hc", "ring",
+	"op",
 };
 
 static void feature_name(char *buf, size_t size, unsigned int bit)

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * pvhookctl list, stats and watch: the VMs pvhook knows.
+ * pvhookctl list, stats and watch: the VMs pvhook knows, their numbers'
+ * statistics and their guests' paravirt operations.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +25,11 @@ static const char stats_help[] =
 "pvhook spent answering, from its power-of-two histogram (a bound such as\n"
 "\"<65.6us\"). --json gives the raw histogram instead.\n"
 "\n"
+"Then the VM's paravirt operations, if its guest reported any (ABI 1.2):\n"
+"per operation, the records taken from its rings and the synchronous\n"
+"PVHOOK_HC_OP calls, with the doorbells that took records and what was\n"
+"rejected.\n"
+"\n"
 "VM is pvhook's id, the VMM's pid or KVM's stats id (kvm-PID); a plain\n"
 "number is an id if a VM has that id, else a pid. \"id:N\" and \"pid:N\"\n"
 "say which.\n";
@@ -32,8 +38,10 @@ static const char watch_help[] =
 "usage: pvhookctl [--json] watch [--interval SEC] [--count N]\n"
 "\n"
 "Every interval, print each VM's calls, errors and throttled calls per\n"
-"second. The screen is cleared first when standard output is a terminal;\n"
-"--json prints one JSON object per line per refresh.\n"
+"second, then a \"top\" of the guests' paravirt operations: each VM's\n"
+"operations by records and synchronous calls per second, busiest first.\n"
+"The screen is cleared first when standard output is a terminal; --json\n"
+"prints one JSON object per line per refresh.\n"
 "\n"
 "  -i, --interval SEC   seconds between refreshes (default 1, fractions\n"
 "                       allowed)\n"
@@ -330,18 +338,63 @@ static void json_hc_stats(int dev, const struct pvhook_hc_stats *s)
 	json_obj_end();
 }
 
+/* The members of a VM's object in "stats --json". */
 static void json_vm_stats(int dev, const struct pvhook_vm_info *vi,
 			  const struct pvhook_hc_stats *st, u32 n)
 {
 	u32 i;
 
-	json_obj_begin(NULL);
 	json_u64("id", vi->id);
 	json_s64("pid", vi->pid);
 	json_str("stats_id", vi->stats_id);
 	json_arr_begin("numbers");
 	for (i = 0; i < n; i++)
 		json_hc_stats(dev, &st[i]);
+	json_arr_end();
+}
+
+static bool has_ops(const struct vm_ops *ops)
+{
+	return ops->n || ops->flushes || ops->rejected;
+}
+
+static void print_vm_ops(const struct vm_ops *ops)
+{
+	static const char *const headers[] = {
+		"SLOT", "OP", "RECORDS", "SYNC",
+	};
+	struct table *t = table_new(headers, ARRAY_SIZE(headers));
+	char name[OP_NAME_SIZE];
+	u32 i;
+
+	printf("\nparavirt operations: %llu flushes, %llu rejected\n",
+	       ops->flushes, ops->rejected);
+	for (i = 0; i < ops->n; i++) {
+		table_u64(t, ops->st[i].slot);
+		table_str(t, op_name(name, sizeof(name), ops->st[i].slot));
+		table_u64(t, ops->st[i].records);
+		table_u64(t, ops->st[i].sync_calls);
+	}
+	table_print(t);
+}
+
+static void json_vm_ops(const struct vm_ops *ops)
+{
+	char name[OP_NAME_SIZE];
+	u32 i;
+
+	json_obj_begin("ops");
+	json_u64("flushes", ops->flushes);
+	json_u64("rejected", ops->rejected);
+	json_arr_begin("slots");
+	for (i = 0; i < ops->n; i++) {
+		json_obj_begin(NULL);
+		json_u64("slot", ops->st[i].slot);
+		json_str("op", op_name(name, sizeof(name), ops->st[i].slot));
+		json_u64("records", ops->st[i].records);
+		json_u64("sync_calls", ops->st[i].sync_calls);
+		json_obj_end();
+	}
 	json_arr_end();
 	json_obj_end();
 }
@@ -354,18 +407,31 @@ static void show_vm_stats(int dev, const struct pvhook_vm_info *vi,
 			  bool must, bool first)
 {
 	struct pvhook_hc_stats *st = xcalloc(PVHOOK_HC_COUNT, sizeof(*st));
+	struct vm_ops *ops = xcalloc(1, sizeof(*ops));
+	bool ops_ok;
 	u32 n;
 
 	if (dev_vm_stats(dev, vi->id, st, &n)) {
 		if (must)
 			fatal("VM %llu is gone", vi->id);
-	} else if (opts.json) {
+		goto out;
+	}
+	ops_ok = !dev_vm_ops(dev, vi->id, ops);
+	if (opts.json) {
+		json_obj_begin(NULL);
 		json_vm_stats(dev, vi, st, n);
+		if (ops_ok)
+			json_vm_ops(ops);
+		json_obj_end();
 	} else {
 		if (!first)
 			putchar('\n');
 		print_vm_stats(dev, vi, st, n);
+		if (ops_ok && has_ops(ops))
+			print_vm_ops(ops);
 	}
+out:
+	free(ops);
 	free(st);
 }
 
@@ -410,6 +476,7 @@ int cmd_stats(int argc, char **argv)
 
 struct sample {
 	struct pvhook_vm_info *vms;
+	struct vm_ops *ops;	/* by VM, as vms; n 0 for a VM without */
 	u32 n;
 	double time;		/* CLOCK_MONOTONIC, seconds */
 };
@@ -417,22 +484,49 @@ struct sample {
 static void take_sample(int dev, struct sample *s)
 {
 	struct timespec ts;
+	u32 i;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	s->vms = dev_list_vms(dev, &s->n);
 	s->time = ts.tv_sec + ts.tv_nsec / 1e9;
+	s->ops = xcalloc(s->n, sizeof(*s->ops));
+	/* A VM gone since the list, or a module before ABI 1.2: no ops. */
+	for (i = 0; i < s->n; i++)
+		dev_vm_ops(dev, s->vms[i].id, &s->ops[i]);
+}
+
+static void free_sample(struct sample *s)
+{
+	free(s->vms);
+	free(s->ops);
+}
+
+/* The index of the VM with @id in @s, or -1: a VM new since then. */
+static int sample_index(const struct sample *s, u64 id)
+{
+	u32 i;
+
+	for (i = 0; i < s->n; i++)
+		if (s->vms[i].id == id)
+			return i;
+	return -1;
 }
 
 /* The VM with @id in @s; a VM new since then counts from zero. */
 static const struct pvhook_vm_info *sample_vm(const struct sample *s, u64 id)
 {
 	static const struct pvhook_vm_info none;
-	u32 i;
+	int i = sample_index(s, id);
 
-	for (i = 0; i < s->n; i++)
-		if (s->vms[i].id == id)
-			return &s->vms[i];
-	return &none;
+	return i < 0 ? &none : &s->vms[i];
+}
+
+static const struct vm_ops *sample_ops(const struct sample *s, u64 id)
+{
+	static const struct vm_ops none;
+	int i = sample_index(s, id);
+
+	return i < 0 ? &none : &s->ops[i];
 }
 
 struct rates {
@@ -449,6 +543,95 @@ static struct rates vm_rates(const struct pvhook_vm_info *prev,
 	};
 
 	return r;
+}
+
+/* One operation of one VM in the "top". */
+struct op_row {
+	const struct pvhook_vm_info *vi;
+	const struct pvhook_op_stats *cur;
+	double records, sync;	/* per second */
+};
+
+/* @slot's counters in @ops, or zeros. */
+static struct pvhook_op_stats op_prev(const struct vm_ops *ops, u32 slot)
+{
+	struct pvhook_op_stats none = { .slot = slot };
+	u32 i;
+
+	for (i = 0; i < ops->n; i++)
+		if (ops->st[i].slot == slot)
+			return ops->st[i];
+	return none;
+}
+
+static int op_row_cmp(const void *a, const void *b)
+{
+	const struct op_row *x = a, *y = b;
+	double rx = x->records + x->sync, ry = y->records + y->sync;
+
+	if (rx != ry)
+		return rx < ry ? 1 : -1;
+	if (x->vi->id != y->vi->id)
+		return x->vi->id < y->vi->id ? -1 : 1;
+	return x->cur->slot < y->cur->slot ? -1 : 1;
+}
+
+/* Every VM's operations with their rates, busiest first; free() them. */
+static struct op_row *op_rows(const struct sample *prev,
+			      const struct sample *cur, u32 *count)
+{
+	double secs = cur->time - prev->time;
+	struct op_row *rows;
+	struct pvhook_op_stats p;
+	const struct vm_ops *ops;
+	u32 i, j, n = 0;
+
+	rows = xcalloc((size_t)cur->n * PVHOOK_OP_COUNT, sizeof(*rows));
+	for (i = 0; i < cur->n; i++) {
+		ops = &cur->ops[i];
+		for (j = 0; j < ops->n; j++) {
+			p = op_prev(sample_ops(prev, cur->vms[i].id),
+				    ops->st[j].slot);
+			rows[n].vi = &cur->vms[i];
+			rows[n].cur = &ops->st[j];
+			rows[n].records = (ops->st[j].records - p.records) / secs;
+			rows[n].sync = (ops->st[j].sync_calls - p.sync_calls) /
+				       secs;
+			n++;
+		}
+	}
+	qsort(rows, n, sizeof(*rows), op_row_cmp);
+	*count = n;
+	return rows;
+}
+
+static void print_op_rates(const struct sample *prev, const struct sample *cur)
+{
+	static const char *const headers[] = {
+		"VM", "SLOT", "OP", "RECORDS", "SYNC", "RECORDS/S", "SYNC/S",
+	};
+	struct op_row *rows;
+	char name[OP_NAME_SIZE];
+	struct table *t;
+	u32 i, n;
+
+	rows = op_rows(prev, cur, &n);
+	if (n) {
+		printf("\nparavirt operations\n");
+		t = table_new(headers, ARRAY_SIZE(headers));
+		for (i = 0; i < n; i++) {
+			table_u64(t, rows[i].vi->id);
+			table_u64(t, rows[i].cur->slot);
+			table_str(t, op_name(name, sizeof(name),
+					     rows[i].cur->slot));
+			table_u64(t, rows[i].cur->records);
+			table_u64(t, rows[i].cur->sync_calls);
+			table_rate(t, rows[i].records);
+			table_rate(t, rows[i].sync);
+		}
+		table_print(t);
+	}
+	free(rows);
 }
 
 static void print_rates(const struct sample *prev, const struct sample *cur)
@@ -476,6 +659,40 @@ static void print_rates(const struct sample *prev, const struct sample *cur)
 		table_rate(t, r.throttled);
 	}
 	table_print(t);
+	print_op_rates(prev, cur);
+}
+
+/* The "ops" member of VM @i of @cur in watch's JSON. */
+static void json_op_rates(const struct sample *prev, const struct sample *cur,
+			  u32 i, double secs)
+{
+	const struct vm_ops *ops = &cur->ops[i];
+	const struct vm_ops *pops = sample_ops(prev, cur->vms[i].id);
+	char name[OP_NAME_SIZE];
+	struct pvhook_op_stats p;
+	u32 j;
+
+	json_obj_begin("ops");
+	json_u64("flushes", ops->flushes);
+	json_u64("rejected", ops->rejected);
+	json_double("flushes_per_s", (ops->flushes - pops->flushes) / secs);
+	json_double("rejected_per_s", (ops->rejected - pops->rejected) / secs);
+	json_arr_begin("slots");
+	for (j = 0; j < ops->n; j++) {
+		p = op_prev(pops, ops->st[j].slot);
+		json_obj_begin(NULL);
+		json_u64("slot", ops->st[j].slot);
+		json_str("op", op_name(name, sizeof(name), ops->st[j].slot));
+		json_u64("records", ops->st[j].records);
+		json_u64("sync_calls", ops->st[j].sync_calls);
+		json_double("records_per_s",
+			    (ops->st[j].records - p.records) / secs);
+		json_double("sync_per_s",
+			    (ops->st[j].sync_calls - p.sync_calls) / secs);
+		json_obj_end();
+	}
+	json_arr_end();
+	json_obj_end();
 }
 
 static void json_rates(const struct sample *prev, const struct sample *cur)
@@ -483,12 +700,14 @@ static void json_rates(const struct sample *prev, const struct sample *cur)
 	double secs = cur->time - prev->time;
 	const struct pvhook_vm_info *vi;
 	struct rates r;
+	u32 i;
 
 	json_obj_begin(NULL);
 	json_u64("time", time(NULL));
 	json_double("interval", secs);
 	json_arr_begin("vms");
-	for (vi = cur->vms; vi < cur->vms + cur->n; vi++) {
+	for (i = 0; i < cur->n; i++) {
+		vi = &cur->vms[i];
 		r = vm_rates(sample_vm(prev, vi->id), vi, secs);
 		json_obj_begin(NULL);
 		json_u64("id", vi->id);
@@ -500,6 +719,7 @@ static void json_rates(const struct sample *prev, const struct sample *cur)
 		json_double("calls_per_s", r.calls);
 		json_double("errors_per_s", r.errors);
 		json_double("throttled_per_s", r.throttled);
+		json_op_rates(prev, cur, i, secs);
 		json_obj_end();
 	}
 	json_arr_end();
@@ -522,10 +742,10 @@ static void watch(int dev, double interval, u64 count)
 			json_rates(&prev, &cur);
 		else
 			print_rates(&prev, &cur);
-		free(prev.vms);
+		free_sample(&prev);
 		prev = cur;
 	}
-	free(prev.vms);
+	free_sample(&prev);
 }
 
 int cmd_watch(int argc, char **argv)

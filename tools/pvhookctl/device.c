@@ -166,6 +166,31 @@ int dev_vm_stats(int dev, u64 vm_id, struct pvhook_hc_stats *entries,
 	return 0;
 }
 
+/*
+ * The paravirt-operation counts of VM @vm_id. 0; -ENOENT when pvhook does
+ * not know the VM; -ENOTTY when the module predates them (ABI 1.1).
+ */
+int dev_vm_ops(int dev, u64 vm_id, struct vm_ops *ops)
+{
+	struct pvhook_vm_ops req = {
+		.vm_id = vm_id,
+		.count = PVHOOK_OP_COUNT,
+		.entries = (unsigned long)ops->st,
+	};
+
+	memset(ops, 0, sizeof(*ops));
+	if (ioctl(dev, PVHOOK_GET_VM_OPS, &req) < 0) {
+		if (errno == ENOENT || errno == ENOTTY)
+			return -errno;
+		fatal("PVHOOK_GET_VM_OPS: %s%s", strerror(errno),
+		      errno_hint(errno));
+	}
+	ops->n = req.count < PVHOOK_OP_COUNT ? req.count : PVHOOK_OP_COUNT;
+	ops->flushes = req.flushes;
+	ops->rejected = req.rejected;
+	return 0;
+}
+
 void vm_get_info(int h, struct pvhook_vm_info *vi)
 {
 	memset(vi, 0, sizeof(*vi));
@@ -202,9 +227,9 @@ void vm_serve(int h, const struct pvhook_serve *srv)
 	      errno_hint(errno));
 }
 
-void vm_events(int h, u32 queue_len)
+void vm_events(int h, u32 queue_len, u32 flags)
 {
-	struct pvhook_events ev = { .queue_len = queue_len };
+	struct pvhook_events ev = { .queue_len = queue_len, .flags = flags };
 
 	vm_ioctl(h, PVHOOK_VM_EVENTS, &ev, "PVHOOK_VM_EVENTS");
 }

@@ -158,6 +158,33 @@ void fmt_hc_list(char *buf, size_t size, const u64 bits[4])
 	}
 }
 
+/*
+ * The name of a paravirt-operation slot (PVHOOK_OP_*), as pv_ops names
+ * the operation, or "op<N>" for the slots free for other guest modules.
+ */
+const char *op_name(char *buf, size_t size, u64 slot)
+{
+	static const char *const names[PVHOOK_OP_FIRST_FREE] = {
+		[PVHOOK_OP_FLUSH_TLB_USER] = "flush_tlb_user",
+		[PVHOOK_OP_FLUSH_TLB_KERNEL] = "flush_tlb_kernel",
+		[PVHOOK_OP_FLUSH_TLB_ONE_USER] = "flush_tlb_one_user",
+		[PVHOOK_OP_FLUSH_TLB_MULTI] = "flush_tlb_multi",
+		[PVHOOK_OP_EXIT_MMAP] = "exit_mmap",
+		[PVHOOK_OP_ENTER_MMAP] = "enter_mmap",
+		[PVHOOK_OP_IO_DELAY] = "io_delay",
+		[PVHOOK_OP_LOCK_KICK] = "lock_kick",
+		[PVHOOK_OP_LOCK_WAIT] = "lock_wait",
+		[PVHOOK_OP_SAFE_HALT] = "safe_halt",
+		[PVHOOK_OP_HALT] = "halt",
+	};
+
+	if (slot < ARRAY_SIZE(names) && names[slot])
+		snprintf(buf, size, "%s", names[slot]);
+	else
+		snprintf(buf, size, "op%llu", slot);
+	return buf;
+}
+
 /* ------------------------------------------------------------------ */
 /* JSON */
 

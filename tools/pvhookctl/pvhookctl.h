@@ -100,11 +100,21 @@ int dev_attach(int dev, int vm_fd);
 struct pvhook_vm_info *dev_list_vms(int dev, u32 *count);
 int dev_vm_stats(int dev, u64 vm_id, struct pvhook_hc_stats *entries,
 		 u32 *count);
+
+/* A VM's paravirt-operation counts (PVHOOK_GET_VM_OPS). */
+struct vm_ops {
+	u32 n;			/* entries in st */
+	u64 flushes;
+	u64 rejected;
+	struct pvhook_op_stats st[PVHOOK_OP_COUNT];
+};
+
+int dev_vm_ops(int dev, u64 vm_id, struct vm_ops *ops);
 void vm_get_info(int h, struct pvhook_vm_info *vi);
 void vm_get_policy(int h, struct pvhook_policy *pol);
 void vm_set_policy(int h, const struct pvhook_policy *pol);
 void vm_serve(int h, const struct pvhook_serve *srv);
-void vm_events(int h, u32 queue_len);
+void vm_events(int h, u32 queue_len, u32 flags);
 size_t vm_wait_msgs(int h, struct pvhook_msg *msgs, size_t max);
 int vm_reply(int h, u64 seq, u64 ret);
 
@@ -138,6 +148,8 @@ void json_double(const char *key, double v);
 void json_end_line(void);
 const char *yes_no(bool v);
 #define HC_LIST_SIZE	1024	/* room for any fmt_hc_list() */
+#define OP_NAME_SIZE	24	/* room for any op_name() */
+const char *op_name(char *buf, size_t size, u64 slot);
 void fmt_hc_list(char *buf, size_t size, const u64 bits[4]);
 
 /* cmd_*.c: the commands */

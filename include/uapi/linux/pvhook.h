@@ -68,7 +68,9 @@
  * physical address in the first argument (page-aligned; 0 removes the
  * ring), size in bytes in the second (a multiple of 4096 from
  * PVHOOK_RING_SIZE_MIN to PVHOOK_RING_SIZE_MAX), and the whole range must
- * lie in one memory slot of the VM. Returns 0, -KVM_EINVAL or -KVM_EFAULT.
+ * lie in one memory slot of the VM. Returns 0, -KVM_EINVAL (alignment or
+ * size), -KVM_EFAULT (not in one memory slot) or -PVHOOK_EAGAIN (the host
+ * is out of memory).
  *
  * PVHOOK_HC_RING_FLUSH is the doorbell: the host takes the
  * struct pvhook_ring_header.count records at the start of the calling
@@ -457,7 +459,7 @@ struct pvhook_events {
  *      the PVHOOK_OP_* slot
  * @args: requests: the four arguments; events: the three data words, and
  *        0; records: the operation's two arguments, the guest's time_ns
- *        and the guest CPU
+ *        and the guest CPU (both 0 with PVHOOK_MSG_F_SYNC)
  * @cpl: the caller's privilege level
  * @flags: PVHOOK_MSG_F_*
  * @dropped: events and records: how many events and records this
