@@ -2,9 +2,11 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Install everything a fresh Debian 12 (bookworm) machine needs to build and
-# test pvhook: build tools, QEMU, virtme-ng, busybox-static, sparse, DKMS, the
-# Debian 6.12 kernel (image, headers and source, from bookworm-security's
-# linux-6.12 line) and the Debian 7.3 kernel (trixie-backports).
+# test pvhook: build tools, QEMU, virtme-ng, busybox-static, sparse, DKMS,
+# bookworm's 6.1 kernel (image and headers), the Debian 6.12 kernel (image,
+# headers and source, from bookworm-security's linux-6.12 line) and the
+# Debian 7.3 kernel (trixie-backports). Kernels are named exactly: a glob
+# such as linux-image-6.1.0-*-amd64 would install every ABI and flavour.
 #
 # The host stays a pure bookworm system. Trixie packages are only ever
 # *downloaded* here, with a private apt state under $PVHOOK_CACHE:
@@ -58,6 +60,7 @@ HOST_PKGS=(
 	zstd git python3 file busybox-static qemu-system-x86 sparse
 	debootstrap ca-certificates procps util-linux dkms debhelper dh-dkms
 	python3-requests python3-argcomplete python3-pkg-resources
+	"linux-image-$KVER_61" "linux-headers-$KVER_61"
 	"linux-image-$KVER_612" "linux-headers-$KVER_612" "linux-source-$SRC_612"
 )
 mapfile -t need < <(missing_pkgs "${HOST_PKGS[@]}")
@@ -148,4 +151,4 @@ if [ "${#missing[@]}" -gt 0 ]; then
 		-xf "/usr/src/linux-source-$SRC_612.tar.xz" "${missing[@]}"
 fi
 
-echo "setup: ok (kernels: $KVER_612, $KVER_73)"
+echo "setup: ok (kernels: $KVER_61, $KVER_612, $KVER_73)"

@@ -2,12 +2,12 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # The host module installed as users install it: `make dkms-install`, with
-# DKMS itself building the module, for the 6.12 kernel on this bookworm
-# host and for the 7.3 kernel in the trixie tree (as a trixie user would).
-# Then a 6.12 test VM loads the installed module with plain `modprobe
-# pvhook` (kvm comes in through the soft dependency), a 7.3 test VM loads
-# the module DKMS built in the trixie tree, and everything is removed again
-# with `make dkms-remove`. Then the same through the Debian package
+# DKMS itself building the module, for the 6.12 and 6.1 kernels on this
+# bookworm host and for the 7.3 kernel in the trixie tree (as a trixie user
+# would). Then 6.12 and 6.1 test VMs load the installed module with plain
+# `modprobe pvhook` (kvm comes in through the soft dependency), a 7.3 test
+# VM loads the module DKMS built in the trixie tree, and everything is
+# removed again with `make dkms-remove`. Then the same through the Debian package
 # (scripts/build-deb.sh), installed and purged with apt-get. Prints KTAP.
 set -uo pipefail
 . "$(dirname "$0")/lib/config.sh"
@@ -75,11 +75,15 @@ test_deb_purge() {
 }
 
 echo "TAP version 13"
-echo "1..11"
+echo "1..13"
 
-make -s dkms-install KVERS="$KVER_612" 2>&1 | indent
+make -s dkms-install KVERS="$KVER_612 $KVER_61" 2>&1 | indent
 check_modinfo modinfo -k "$KVER_612" pvhook
 result $? "dkms_install_$KVER_612"
+# The real module, not the one DKMS builds for unsupported kernels (which
+# has no parameter: check_modinfo fails on it).
+check_modinfo modinfo -k "$KVER_61" pvhook
+result $? "dkms_install_$KVER_61"
 
 scripts/trixie-chroot.sh make -s -C "$top" dkms-install KVERS="$KVER_73" 2>&1 | indent
 # DKMS in a chroot without the kernel's modules writes no modules.dep, so
@@ -95,6 +99,13 @@ scripts/vm-run.sh -k "$KVER_612" -t 600 -- sh -c '
 	rmmod pvhook' 2>&1 | indent
 result "${PIPESTATUS[0]}" "modprobe_installed_$KVER_612"
 
+scripts/vm-run.sh -k "$KVER_61" -t 600 -- sh -c '
+	modprobe pvhook || exit 1
+	lsmod | grep -E "^(pvhook|kvm) " || exit 1
+	dmesg | grep "pvhook: ABI" || exit 1
+	rmmod pvhook' 2>&1 | indent
+result "${PIPESTATUS[0]}" "modprobe_installed_$KVER_61"
+
 # The test VM sees the host's files but mounts a tmpfs over /var/cache:
 # hand it DKMS's module through the checkout's build directory.
 mkdir -p build/dkms
@@ -107,7 +118,8 @@ scripts/vm-run.sh -k "$KVER_73" -t 600 -- sh -c "
 result "${PIPESTATUS[0]}" "load_dkms_built_$KVER_73"
 
 make -s dkms-remove 2>&1 | indent
-[ ! -e "/usr/src/pvhook-$version" ] && ! modinfo -k "$KVER_612" pvhook >/dev/null 2>&1
+[ ! -e "/usr/src/pvhook-$version" ] && ! modinfo -k "$KVER_612" pvhook >/dev/null 2>&1 &&
+	! modinfo -k "$KVER_61" pvhook >/dev/null 2>&1
 result $? "dkms_remove_$KVER_612"
 scripts/trixie-chroot.sh make -s -C "$top" dkms-remove 2>&1 | indent
 [ -z "$(ls "$TRIXIE_ROOT/lib/modules/$KVER_73/updates/dkms/" 2>/dev/null)" ] &&
@@ -134,14 +146,17 @@ build_stub() {
 		indent
 }
 build_stub
-vmlog=$(scripts/vm-run.sh -k "$KVER_612" -t 600 -- sh -c '
+# pvhookctl reports the ABI of the uapi header it was built with.
+abi=$(sed -n -E 's/^#define PVHOOK_ABI_(MAJOR|MINOR)[[:space:]]+([0-9]+).*/\2/p' \
+	include/uapi/linux/pvhook.h | paste -sd.)
+vmlog=$(scripts/vm-run.sh -k "$KVER_612" -t 600 -- sh -c "
 	modprobe pvhook || exit 1
-	/usr/sbin/pvhookctl info | grep "ABI version: *1\.1" || exit 1
+	/usr/sbin/pvhookctl info | grep 'ABI version: *${abi//./\\.}\$' || exit 1
 	rmmod pvhook || exit 1
 	modprobe kvm
 	insmod build/stub/pvhook.ko 2>&1 && exit 2
-	dmesg | grep "is not supported by pvhook" && echo STUB_REFUSED
-	exit 0' 2>&1)
+	dmesg | grep 'is not supported by pvhook' && echo STUB_REFUSED
+	exit 0" 2>&1)
 rc=$?
 indent <<<"$vmlog"
 result "$rc" "deb_module_and_pvhookctl_$KVER_612"

@@ -15,18 +15,28 @@
  * pvhook_hook_entry(), which has the signature of KVM's function and so
  * runs in its place and returns to KVM's caller. That is what an ftrace
  * IPMODIFY callback does, without ftrace's register save on every other
- * hypercall.
+ * hypercall. FULL (6.1) traces kvm_emulate_hypercall(), which is entered
+ * before KVM's Xen and Hyper-V branches: there every pvhook number asks
+ * pvhook_hook_redirect(), which also leaves those VMs' calls to KVM.
  */
 #include <linux/cfi_types.h>
 #include <linux/linkage.h>
 #include <asm/nospec-branch.h>
 #include <uapi/linux/pvhook.h>
 
+/* 6.1 has no call depth tracking (added in 6.2). */
+#ifndef CALL_DEPTH_ACCOUNT
+#define CALL_DEPTH_ACCOUNT
+#endif
+
 	.text
 SYM_TYPED_FUNC_START(pvhook_hook_tramp)
 	CALL_DEPTH_ACCOUNT
-#if defined(PVHOOK_KVM_HC_REGS)
-	/* ____kvm_emulate_hypercall(vcpu, ...): the number is in the vCPU. */
+#if defined(PVHOOK_KVM_HC_REGS) || defined(PVHOOK_KVM_HC_FULL)
+	/*
+	 * ____kvm_emulate_hypercall(vcpu, ...), kvm_emulate_hypercall(vcpu):
+	 * the number is in the vCPU.
+	 */
 	movq	pvhook_vcpu_rax_offset(%rip), %rax
 	movl	(%rdi, %rax), %eax
 #else
@@ -39,6 +49,7 @@ SYM_TYPED_FUNC_START(pvhook_hook_tramp)
 	RET
 
 .Lpvhook_range:
+#if !defined(PVHOOK_KVM_HC_FULL)
 	/* A number that fits in 32 bits is pvhook's from any caller. */
 #if defined(PVHOOK_KVM_HC_REGS)
 	movq	pvhook_vcpu_rax_offset(%rip), %rax
@@ -48,8 +59,12 @@ SYM_TYPED_FUNC_START(pvhook_hook_tramp)
 #endif
 	shrq	$32, %rax
 	jz	.Lpvhook_redirect
+#endif
 
-	/* Bits 63..32 set: pvhook's only if the caller is not in 64-bit mode. */
+	/*
+	 * Bits 63..32 set: pvhook's only if the caller is not in 64-bit mode.
+	 * FULL: any number, unless KVM hands the VM's calls to Xen or Hyper-V.
+	 */
 	pushq	%rbp
 	movq	%rsp, %rbp
 	pushq	%rdi
