@@ -27,14 +27,14 @@ done
 # exported function and uapi structure has one.
 echo "lint: kernel-doc"
 mapfile -t kdoc < <(git ls-files --cached --others --exclude-standard \
-	'src/*.[ch]' 'include/*.h')
+	'src/*.[ch]' 'guest/*.[ch]' 'include/*.h')
 out=$(perl "$KSRC_EXTRACT/scripts/kernel-doc" -none -Wall "${kdoc[@]}" 2>&1)
 if [ -n "$out" ]; then
 	echo "$out"
 	status=1
 fi
-for sym in $(git grep -h -o 'EXPORT_SYMBOL_GPL([a-z_0-9]*)' -- src | sed 's/.*(\(.*\))/\1/'); do
-	if ! perl "$KSRC_EXTRACT/scripts/kernel-doc" -rst -function "$sym" src/*.c 2>/dev/null |
+for sym in $(git grep -h -o 'EXPORT_SYMBOL_GPL([a-z_0-9]*)' -- src guest | sed 's/.*(\(.*\))/\1/'); do
+	if ! perl "$KSRC_EXTRACT/scripts/kernel-doc" -rst -function "$sym" src/*.c guest/*.c 2>/dev/null |
 		grep -q "$sym"; then
 		echo "lint: exported $sym has no kernel-doc"
 		status=1
@@ -48,8 +48,10 @@ done
 # is small and built with W=1 there.
 echo "lint: sparse against $KVER_612"
 if scripts/build-modules.sh "$KVER_612" >/dev/null; then
-	out=$(make -s -C "/usr/src/linux-headers-$KVER_612" \
-		M="$top/build/$KVER_612" C=2 W=1 modules 2>&1)
+	out=$(for m in "$top/build/$KVER_612" "$top/build/$KVER_612/guest"; do
+		make -s -C "/usr/src/linux-headers-$KVER_612" M="$m" C=2 W=1 \
+			modules 2>&1 | grep -v 'Skipping BTF generation'
+	done)
 	if [ -n "$out" ]; then
 		echo "$out"
 		status=1
