@@ -3,19 +3,28 @@
 #
 # The test suite: build the modules and the selftests, then boot each test
 # kernel (scripts/vm-run.sh) and run selftests/run_tests.sh inside it; then
-# the DKMS installation test (scripts/test-dkms.sh; PVHOOK_TEST_DKMS=0 skips
-# it). Prints each part's KTAP and, last, "N passed, N failed" over all.
+# the guest module's end-to-end test on each test kernel, in a Linux guest
+# of the test host (scripts/run-guest-tests.sh; PVHOOK_TEST_GUEST=0 skips
+# it); then the DKMS installation test (scripts/test-dkms.sh;
+# PVHOOK_TEST_DKMS=0 skips it).
+# Prints each part's KTAP and, last, "N passed, N failed" over all.
 #
-# usage: run-tests.sh [KVER...]        (default: $PVHOOK_TEST_KERNELS)
+# usage: run-tests.sh [KVER...]
+#   default: $PVHOOK_TEST_KERNELS, and the host selftests alone on
+#   $PVHOOK_HOST_TEST_KERNELS (bookworm's 6.1)
 set -uo pipefail
 . "$(dirname "$0")/lib/config.sh"
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 
 kernels=("$@")
-[ "${#kernels[@]}" -gt 0 ] || read -ra kernels <<<"$PVHOOK_TEST_KERNELS"
+host_kernels=()
+if [ "${#kernels[@]}" = 0 ]; then
+	read -ra kernels <<<"$PVHOOK_TEST_KERNELS"
+	read -ra host_kernels <<<"$PVHOOK_HOST_TEST_KERNELS"
+fi
 
-scripts/build-modules.sh "${kernels[@]}" || { echo "0 passed, 1 failed"; exit 1; }
+scripts/build-modules.sh "${host_kernels[@]}" "${kernels[@]}" || { echo "0 passed, 1 failed"; exit 1; }
 make -s -C selftests || { echo "0 passed, 1 failed"; exit 1; }
 
 mkdir -p build/logs
@@ -38,13 +47,24 @@ add_totals() {
 	failed=$((failed + f))
 }
 
-for kver in "${kernels[@]}"; do
+for kver in "${host_kernels[@]}" "${kernels[@]}"; do
 	log="build/logs/selftests-$kver.log"
 	echo "=== selftests on $kver"
 	scripts/vm-run.sh -k "$kver" -t "${PVHOOK_VM_TIMEOUT:-1200}" -- \
 		selftests/run_tests.sh "build/$kver" 2>&1 | tee "$log"
 	add_totals "$kver" "$log"
 done
+
+if [ "${PVHOOK_TEST_GUEST:-1}" = 1 ]; then
+	args=()
+	for kver in "${kernels[@]}"; do args+=(-k "$kver"); done
+	# Each kernel's log is counted here, not its own summary line.
+	scripts/run-guest-tests.sh --no-build "${args[@]}" |
+		sed -u 's/^[0-9]* passed, [0-9]* failed$/=== guest end-to-end: &/'
+	for kver in "${kernels[@]}"; do
+		add_totals "guest $kver" "build/logs/guest-$kver.log"
+	done
+fi
 
 if [ "${PVHOOK_TEST_DKMS:-1}" = 1 ]; then
 	echo "=== DKMS"

@@ -5,27 +5,32 @@
 # this checkout as the working directory. The guest is our KVM test host: it
 # has SVM or VMX, so it can load kvm_amd or kvm_intel and run VMs itself.
 #
-#   scripts/vm-run.sh [-k KVER] [-c CPUS] [-t SECONDS] [--] CMD [ARG...]
+#   scripts/vm-run.sh [-k KVER] [-c CPUS] [-m MEM] [-t SECONDS] [--] CMD [ARG...]
 #   scripts/vm-run.sh [-k KVER]              an interactive shell
 #
 # Acceleration: KVM when this machine's /dev/kvm boots a standard kernel and
 # offers nested virtualization; otherwise QEMU's TCG with an emulated AMD CPU
 # (SVM with nested paging), which is slower but real.
-# PVHOOK_ACCEL=kvm|tcg overrides the probe.
+# PVHOOK_ACCEL=kvm|tcg overrides the probe. -m sets the memory (default 2G).
+# PVHOOK_TCG_CPU sets QEMU's CPU model under TCG (default max); a test host
+# that runs a Linux guest itself needs one without la57 (see
+# scripts/run-guest-tests.sh).
 set -euo pipefail
 . "$(dirname "$0")/lib/config.sh"
 top=$(cd "$(dirname "$0")/.." && pwd)
 
 kver=${KVER_612}
 cpus=2
+mem=2G
 limit=0
 while [ $# -gt 0 ]; do
 	case "$1" in
 	-k) kver=$2; shift 2 ;;
 	-c) cpus=$2; shift 2 ;;
+	-m) mem=$2; shift 2 ;;
 	-t) limit=$2; shift 2 ;;
 	--) shift; break ;;
-	-h|--help) sed -n '3,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h|--help) sed -n '3,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) break ;;
 	esac
 done
@@ -58,12 +63,13 @@ if [ -z "$accel" ]; then
 	if kvm_usable "$kimg"; then accel=kvm; else accel=tcg; fi
 fi
 
-args=(-r "$kimg" --cpus "$cpus" --memory 2G)
+args=(-r "$kimg" --cpus "$cpus" --memory "$mem")
 [ -n "${PVHOOK_VM_VERBOSE:-}" ] && args+=(--verbose)
 if [ "$accel" = kvm ]; then
 	args+=(--qemu-opts="-cpu host")
 else
-	args+=(--disable-kvm --qemu-opts="-cpu max -accel tcg,thread=single")
+	args+=(--disable-kvm
+	       --qemu-opts="-cpu ${PVHOOK_TCG_CPU:-max} -accel tcg,thread=single")
 fi
 
 echo "vm-run: $kver under $accel" >&2
