@@ -78,8 +78,8 @@ static int pvg_apply_hooks(void)
 		}
 		s = pvg_slot_by_name(item, strlen(item));
 		if (!s || mode < 0) {
-			pr_err("pvhook_guest: hooks=: unknown slot or mode in '%s'\n",
-			       item);
+			pr_err("pvhook_guest: hooks=: unknown %s '%s'\n",
+			       s ? "mode" : "slot", s ? mode_name : item);
 			ret = -EINVAL;
 			break;
 		}
