@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # The guest module's cost, inside a guest (L2) of a pvhook host: the TLB
-# flush workload (selftests/guest/tlb_storm) unhooked and with the TLB
+# flush workload (selftests/guest/tlb_storm, one thread: fewer scheduling
+# effects between runs) unhooked and with the TLB
 # slots hooked in count, notify and sync modes, in paired rounds (one run
 # of each mode per round, in rotating order), and the cost per record
 # through the ring against one hypercall per record. Not a pass/fail test.
@@ -51,13 +52,13 @@ run() {
 	local mode=$1 s r0 ns
 	for s in "${hooked[@]}"; do echo "$mode" >"$G/slots/$s/mode"; done
 	r0=$(records)
-	ns=$("$storm" -i "$iters" -f 0 | sed 's/.*ns_per_iter=//')
+	ns=$("$storm" -t 1 -i "$iters" -f 0 | sed 's/.*ns_per_iter=//')
 	for s in "${hooked[@]}"; do echo off >"$G/slots/$s/mode"; done
 	echo 1 >"$G/flush"
 	echo "$mode $ns $(($(records) - r0))"
 }
 
-echo "# $(uname -r), $(nproc) CPUs, slots ${hooked[*]}; $rounds rounds of $iters iterations per thread"
+echo "# $(uname -r), $(nproc) CPUs, slots ${hooked[*]}; $rounds rounds of $iters iterations of one thread"
 out=$(for r in $(seq "$rounds"); do
 	for k in 0 1 2 3; do
 		run "${MODES[$(((k + r) % 4))]}"
@@ -66,7 +67,7 @@ done)
 echo "$out" | sed 's/^/# round /'
 rmmod pvhook_guest
 
-echo "$out" | awk -v it=$((iters * $(nproc))) 'function median(v, n,   i, j, t) {
+echo "$out" | awk -v it="$iters" 'function median(v, n,   i, j, t) {
 	for (i = 2; i <= n; i++)
 		for (j = i; j > 1 && v[j - 1] > v[j]; j--) {
 			t = v[j]; v[j] = v[j - 1]; v[j - 1] = t
