@@ -83,6 +83,8 @@ add() {
 	done
 }
 
+# The initramfs is writable: /tmp and /run need no file system of their
+# own (one over /tmp would also hide a checkout under /tmp).
 mkdir -p "$root"/{bin,sbin,dev,proc,sys,tmp,run,root,etc}
 cp /bin/busybox "$root/bin/"
 for t in $(busybox --list); do
@@ -123,8 +125,6 @@ export PATH=/sbin:/bin:/usr/sbin:/usr/bin HOME=/root
 mount -t proc proc /proc
 mount -t sysfs sys /sys
 mount -t devtmpfs dev /dev
-mount -t tmpfs tmp /tmp
-mount -t tmpfs run /run
 mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null
 mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
 exec </dev/null >/dev/hvc0 2>&1
