@@ -85,12 +85,26 @@ out:
 	return ret;
 }
 
+/*
+ * The tail of the list ioctls: copy the first min(@n, @room) of @n entries
+ * of @size bytes to user address @uptr.
+ */
+static int pvhook_copy_entries(u64 uptr, const void *entries, unsigned int n,
+			       unsigned int room, size_t size)
+{
+	unsigned int copy = min(n, room);
+
+	if (copy && copy_to_user(u64_to_user_ptr(uptr), entries, copy * size))
+		return -EFAULT;
+	return 0;
+}
+
 static long pvhook_dev_list_vms(void __user *argp)
 {
 	struct pvhook_vm_info *infos = NULL;
 	struct pvhook_vm_list req;
 	unsigned int n;
-	long ret = 0;
+	long ret;
 
 	if (copy_from_user(&req, argp, sizeof(req)))
 		return -EFAULT;
@@ -105,10 +119,7 @@ static long pvhook_dev_list_vms(void __user *argp)
 			return -ENOMEM;
 	}
 	n = pvhook_vm_list(infos, req.count);
-	if (min(n, req.count) &&
-	    copy_to_user(u64_to_user_ptr(req.vms), infos,
-			 min(n, req.count) * sizeof(*infos)))
-		ret = -EFAULT;
+	ret = pvhook_copy_entries(req.vms, infos, n, req.count, sizeof(*infos));
 	kvfree(infos);
 	if (ret)
 		return ret;
@@ -123,7 +134,7 @@ static long pvhook_dev_get_vm_stats(void __user *argp)
 	struct pvhook_vm_stats req;
 	struct pvhook_vm *vm;
 	unsigned int n;
-	long ret = 0;
+	long ret;
 
 	if (copy_from_user(&req, argp, sizeof(req)))
 		return -EFAULT;
@@ -145,10 +156,8 @@ static long pvhook_dev_get_vm_stats(void __user *argp)
 	n = pvhook_stats_fill(vm, stats, req.count);
 	pvhook_vm_put(vm);
 
-	if (min(n, req.count) &&
-	    copy_to_user(u64_to_user_ptr(req.entries), stats,
-			 min(n, req.count) * sizeof(*stats)))
-		ret = -EFAULT;
+	ret = pvhook_copy_entries(req.entries, stats, n, req.count,
+				  sizeof(*stats));
 	kvfree(stats);
 	if (ret)
 		return ret;
@@ -163,7 +172,7 @@ static long pvhook_dev_get_vm_ops(void __user *argp)
 	struct pvhook_vm_ops req;
 	struct pvhook_vm *vm;
 	unsigned int n;
-	long ret = 0;
+	long ret;
 
 	if (copy_from_user(&req, argp, sizeof(req)))
 		return -EFAULT;
@@ -186,10 +195,7 @@ static long pvhook_dev_get_vm_ops(void __user *argp)
 				  &req.rejected);
 	pvhook_vm_put(vm);
 
-	if (min(n, req.count) &&
-	    copy_to_user(u64_to_user_ptr(req.entries), ops,
-			 min(n, req.count) * sizeof(*ops)))
-		ret = -EFAULT;
+	ret = pvhook_copy_entries(req.entries, ops, n, req.count, sizeof(*ops));
 	kfree(ops);
 	if (ret)
 		return ret;
