@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The hook functions, one per pv_ops slot, with the slot's signature. Each
- * calls the slot's saved target first and then pvg_slot_ran(): the call is
- * never the last thing a hook does, so the compiler cannot turn it into a
- * jump, and the ftrace redirection (slot.c) sees this module as the caller
+ * runs the operation first, through pvg_slot_callee(), and then
+ * pvg_slot_ran(). The call is never the last thing a hook does, so the
+ * compiler cannot turn it into a jump: when it goes to the original
+ * target, the ftrace redirection (slot.c) sees this module as the caller
  * and lets the call through.
  *
  * What a record carries, by slot (args[0], args[1]):
@@ -21,14 +22,14 @@ struct flush_tlb_info;
 
 #include "pvhook_guest.h"
 
-#define PVG_ORIG(op, type)	((type)READ_ONCE(pvg_slots[op].orig))
+#define PVG_ORIG(op, type)	((type)pvg_slot_callee(&pvg_slots[op]))
 
 #define PVG_HOOK_VOID(fn, op)						\
 static void notrace fn(void)						\
 {									\
 	struct pvg_slot *s = &pvg_slots[op];				\
 									\
-	((void (*)(void))READ_ONCE(s->orig))();				\
+	((void (*)(void))pvg_slot_callee(s))();				\
 	pvg_slot_ran(s, 0, 0);						\
 }
 

@@ -17,6 +17,7 @@
 #include <linux/kobject.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
+#include <linux/percpu.h>
 #include <uapi/linux/pvhook.h>
 #include <linux/types.h>
 
@@ -49,7 +50,9 @@ struct pvg_slot_stats {
  * @op: PVHOOK_OP_* number in records
  * @pv_slot: the slot in pv_ops, or NULL when this kernel has none
  * @hook: our function for the slot
- * @orig: the slot's target at load, which the hook calls
+ * @orig: the slot's target at load
+ * @body: @orig just past its __fentry__ call, which the hook calls
+ *        instead of @orig when set (see pvg_redirect())
  * @why: NULL when the slot can be hooked, else why not
  * @fops: redirects calls of @orig to @hook; its filter is set at load
  * @mode: enum pvg_mode; read locklessly by @hook
@@ -64,6 +67,7 @@ struct pvg_slot {
 	void **pv_slot;
 	void *hook;
 	void *orig;
+	void *body;
 	const char *why;
 	struct ftrace_ops fops;
 	int mode;
@@ -89,9 +93,50 @@ struct pvg_slot *pvg_slot_by_name(const char *name, size_t len);
 struct pvg_slot *pvg_slot_by_op(unsigned int op);
 int pvg_slot_set_mode(struct pvg_slot *s, int mode);
 int pvg_slot_update(struct pvg_slot *s);
-void pvg_slot_ran(struct pvg_slot *s, unsigned long arg0,
-		  unsigned long arg1);
+void pvg_slot_ran_slow(struct pvg_slot *s, int mode, unsigned long arg0,
+		       unsigned long arg1);
 void pvg_slot_totals(struct pvg_slot *s, struct pvg_slot_stats *sum);
+
+/**
+ * pvg_slot_callee() - what a hook calls to run the operation
+ * @s: the slot
+ *
+ * Return: the body of the original target past its __fentry__ call, which
+ * runs the operation without a second pass through ftrace, or, until
+ * pvg_redirect() has learnt where that is (or where it cannot be used),
+ * the original target, which ftrace lets through because the caller is
+ * this module.
+ */
+static __always_inline void *pvg_slot_callee(struct pvg_slot *s)
+{
+	void *body = READ_ONCE(s->body);
+
+	return body ? body : s->orig;
+}
+
+/**
+ * pvg_slot_ran() - what a hook does after the operation ran
+ * @s: the slot
+ * @arg0: the operation's first argument, or 0
+ * @arg1: its second argument, or 0
+ *
+ * Count mode without hooks of other modules, the common case, is one
+ * per-CPU increment here; everything else is pvg_slot_ran_slow().
+ *
+ * Context: any, NMI included; the operation's own (often preemption or
+ * interrupts off).
+ */
+static __always_inline void pvg_slot_ran(struct pvg_slot *s,
+					 unsigned long arg0,
+					 unsigned long arg1)
+{
+	int mode = READ_ONCE(s->mode);
+
+	if (likely(mode == PVG_MODE_COUNT && list_empty(&s->users)))
+		this_cpu_inc(s->stats->calls);
+	else
+		pvg_slot_ran_slow(s, mode, arg0, arg1);
+}
 
 /* hooks.c */
 void pvg_hooks_bind(void);

@@ -6,10 +6,11 @@
  * direct call to the target that pv_ops held then, and it does the same for
  * each module as it loads. A slot is hooked by redirecting that target with
  * ftrace (IPMODIFY): a call of the target from anywhere but this module
- * continues in our hook, and our hook calls the target, which ftrace then
- * lets through because the caller is this module. That reaches every call
- * of the operation: call sites patched at boot, those of modules loaded
- * before or after, and indirect calls through pv_ops.
+ * continues in our hook, and our hook runs the target: past its __fentry__
+ * call where the CPU allows it (pvg_redirect()), else through ftrace,
+ * which lets the call through because the caller is this module. That
+ * reaches every call of the operation: call sites patched at boot, those
+ * of modules loaded before or after, and indirect calls through pv_ops.
  *
  * pv_ops itself keeps the original target. Writing the hook into it would
  * add nothing the redirection does not already reach, and could not be
@@ -34,6 +35,8 @@
 #include <linux/rcupdate.h>
 #include <linux/kallsyms.h>
 #include <linux/string.h>
+#include <asm/cpufeature.h>
+#include <asm/ibt.h>
 #include <asm/paravirt.h>
 
 #include <linux/pvhook_guest.h>
@@ -152,10 +155,32 @@ struct pvg_slot *pvg_slot_by_op(unsigned int op)
 }
 
 /*
+ * Can a hook call a target past its __fentry__ call? Only through an
+ * indirect call that no CPU or compiler check refuses: IBT wants an ENDBR
+ * instruction where an indirect call lands, kCFI a type hash before it.
+ */
+static bool pvg_body_callable __ro_after_init;
+
+static void pvg_body_check(void)
+{
+	pvg_body_callable = !cpu_feature_enabled(X86_FEATURE_IBT) &&
+			    !IS_ENABLED(CONFIG_CFI_CLANG) &&
+			    !IS_ENABLED(CONFIG_CFI);
+}
+
+/*
  * The ftrace callback on a slot's old target: calls from anywhere but this
- * module continue in the hook. Our hooks call the target and never
- * tail-call it (they account after the call), so the caller's return
- * address tells them apart.
+ * module continue in the hook. A hook calls the target, and never
+ * tail-calls it (it accounts after the call), so a call from this module
+ * is the hook's own and goes through.
+ *
+ * That second pass through ftrace costs as much as the first, so the hook
+ * calls the target past its __fentry__ call instead where it can: @ip is
+ * that call's address (after the ENDBR instruction, when there is one), so
+ * the first redirection learns where the body starts.
+ *
+ * This runs for every call of the operation, in any context: it takes no
+ * lock, calls nothing, and needs neither RCU nor ftrace's recursion guard.
  */
 static void notrace pvg_redirect(unsigned long ip, unsigned long parent_ip,
 				 struct ftrace_ops *op,
@@ -163,9 +188,12 @@ static void notrace pvg_redirect(unsigned long ip, unsigned long parent_ip,
 {
 	struct pvg_slot *s = container_of(op, struct pvg_slot, fops);
 
-	if (!within_module(parent_ip, THIS_MODULE))
-		ftrace_regs_set_instruction_pointer(fregs,
-						    (unsigned long)s->hook);
+	if (within_module(parent_ip, THIS_MODULE))
+		return;
+	if (unlikely(!READ_ONCE(s->body)) && pvg_body_callable &&
+	    ip - (unsigned long)s->orig <= ENDBR_INSN_SIZE)
+		WRITE_ONCE(s->body, (void *)(ip + MCOUNT_INSN_SIZE));
+	ftrace_regs_set_instruction_pointer(fregs, (unsigned long)s->hook);
 }
 
 /* Can @s be hooked? Sets s->why when not. */
@@ -295,18 +323,19 @@ static void pvg_slot_run_users(struct pvg_slot *s, unsigned long arg0,
 }
 
 /**
- * pvg_slot_ran() - what a hook does after the operation ran
+ * pvg_slot_ran_slow() - what a hook does after the operation ran, in the
+ *                       modes that pvg_slot_ran() does not finish itself
  * @s: the slot
+ * @mode: its mode, as pvg_slot_ran() read it
  * @arg0: the operation's first argument, or 0
  * @arg1: its second argument, or 0
  *
  * Context: any, NMI included; the operation's own (often preemption or
  * interrupts off).
  */
-void notrace pvg_slot_ran(struct pvg_slot *s, unsigned long arg0,
-			  unsigned long arg1)
+void notrace pvg_slot_ran_slow(struct pvg_slot *s, int mode,
+			       unsigned long arg0, unsigned long arg1)
 {
-	int mode = READ_ONCE(s->mode);
 	long ret;
 
 	if (mode == PVG_MODE_OFF)
@@ -366,15 +395,22 @@ int pvg_slots_init(void)
 
 	pvg_hooks_bind();
 	pvg_slots_locate();
+	pvg_body_check();
 	for (i = 0; i < pvg_nr_slots; i++) {
 		struct pvg_slot *s = &pvg_slots[i];
 
 		s->op = i;
 		INIT_LIST_HEAD(&s->users);
 		s->fops.func = pvg_redirect;
-		s->fops.flags = FTRACE_OPS_FL_SAVE_REGS |
-				FTRACE_OPS_FL_IPMODIFY |
-				FTRACE_OPS_FL_RECURSION;
+		/*
+		 * x86 lets a callback change the instruction pointer without
+		 * saving every register; pvg_redirect() is its own recursion
+		 * guard (it calls nothing).
+		 */
+		s->fops.flags = FTRACE_OPS_FL_IPMODIFY;
+#ifndef CONFIG_HAVE_DYNAMIC_FTRACE_WITH_ARGS
+		s->fops.flags |= FTRACE_OPS_FL_SAVE_REGS;
+#endif
 		s->stats = alloc_percpu(struct pvg_slot_stats);
 		if (!s->stats) {
 			ret = -ENOMEM;

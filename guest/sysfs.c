@@ -12,6 +12,11 @@
  *     attached       1 while the hook is in the slot
  *     supported      "yes", or "no: " and why not on this kernel
  *     target         the function the slot holds
+ *     callee         what the hook calls to run the operation: the
+ *                    target past its __fentry__ call once the hook has
+ *                    learnt where that is and the CPU allows it (e.g.
+ *                    "native_flush_tlb_one_user+0x9/0x20"), else the
+ *                    target itself ("+0x0"); empty when not supported
  *     calls          calls of the operation while its mode was not off
  *     records        records the host took
  *     dropped        records lost
@@ -71,6 +76,16 @@ static ssize_t target_show(struct kobject *kobj, struct kobj_attribute *attr,
 	return sysfs_emit(buf, "%ps\n", target);
 }
 
+static ssize_t callee_show(struct kobject *kobj, struct kobj_attribute *attr,
+			   char *buf)
+{
+	struct pvg_slot *s = to_slot(kobj);
+
+	if (!s->orig)
+		return sysfs_emit(buf, "\n");
+	return sysfs_emit(buf, "%pS\n", pvg_slot_callee(s));
+}
+
 static ssize_t calls_show(struct kobject *kobj, struct kobj_attribute *attr,
 			  char *buf)
 {
@@ -105,12 +120,14 @@ static struct kobj_attribute mode_attr = __ATTR_RW(mode);
 static struct kobj_attribute attached_attr = __ATTR_RO(attached);
 static struct kobj_attribute supported_attr = __ATTR_RO(supported);
 static struct kobj_attribute target_attr = __ATTR_RO(target);
+static struct kobj_attribute callee_attr = __ATTR_RO(callee);
 
 static struct attribute *pvg_slot_attrs[] = {
 	&mode_attr.attr,
 	&attached_attr.attr,
 	&supported_attr.attr,
 	&target_attr.attr,
+	&callee_attr.attr,
 	&calls_attr.attr,
 	&records_attr.attr,
 	&dropped_attr.attr,

@@ -131,6 +131,25 @@ want_calls() {
 }
 
 # Every slot this kernel can hook, in count mode, under the workload.
+# After a workload, the hooks of the TLB slots call their target past its
+# __fentry__ call (one pass through ftrace per operation, not two), unless
+# the CPU enforces IBT, where they must call the target itself.
+want_callee() {
+	local s callee target rc=0
+	for s in "${HOT[@]}"; do
+		[ "${CALLS[$s]}" -gt 0 ] || continue
+		callee=$(slot_get "$s" callee)
+		target=$(slot_get "$s" target)
+		note "$s: hook calls $callee"
+		if grep -qw ibt /proc/cpuinfo; then
+			case $callee in "$target+0x0/"*) ;; *) rc=1 ;; esac
+		else
+			case $callee in "$target+0x0/"* | "") rc=1 ;; "$target+0x"*) ;; *) rc=1 ;; esac
+		fi
+	done
+	return $rc
+}
+
 test_mode_count() {
 	local s rc=0
 	snap0
@@ -145,6 +164,7 @@ test_mode_count() {
 		note "$s: $(slot_get "$s" calls) calls since load"
 	done
 	want_calls || rc=1
+	want_callee || rc=1
 	for s in "${SUPPORTED[@]}"; do
 		[ "$(slot_get "$s" records)" = 0 ] || { note "$s: records in count mode"; rc=1; }
 		[ "$(slot_get "$s" attached)" = 0 ] || { note "$s still attached"; rc=1; }
