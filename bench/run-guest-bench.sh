@@ -17,6 +17,7 @@ rmmod pvhook 2>/dev/null || true
 insmod "$dir/pvhook.ko"
 "$top/scripts/l2-run.sh" -t 2400 -c "${PVHOOK_L2_CPUS:-2}" \
 	-m "${PVHOOK_L2_MEM:-512M}" -f "$top/bench" -f "$top/selftests/out" \
-	-f "$dir/guest/pvhook_guest.ko" -- "$top/bench/guest_bench.sh" "$dir" "$@" \
+	-f "$dir/guest/pvhook_guest.ko" -f "$dir/bench/modules/pvg_op_bench.ko" \
+	-- "$top/bench/guest_bench.sh" "$dir" "$@" \
 	</dev/null
 rmmod pvhook

@@ -21,10 +21,11 @@ for kver in "${kernels[@]}"; do
 	mkdir -p "$out"
 	# Copy only what Kbuild reads; keep objects from earlier builds.
 	cp -a "$top/Kbuild" "$top/Makefile" "$top/VERSION" "$out/"
-	rm -rf "$out/src" "$out/include" "$out/selftests" "$out/guest"
+	rm -rf "$out/src" "$out/include" "$out/selftests" "$out/guest" "$out/bench"
 	cp -a "$top/src" "$top/include" "$top/guest" "$out/"
-	mkdir -p "$out/selftests"
+	mkdir -p "$out/selftests" "$out/bench"
 	cp -a "$top/selftests/modules" "$out/selftests/"
+	cp -a "$top/bench/modules" "$out/bench/"
 
 	run=()
 	case "$kver" in
@@ -36,4 +37,5 @@ for kver in "${kernels[@]}"; do
 	"${run[@]}" make -s -C "$kdir" M="$out/selftests/modules" W=1 \
 		KBUILD_EXTRA_SYMBOLS="$out/Module.symvers" modules
 	"${run[@]}" make -s -C "$kdir" M="$out/guest" W=1 modules
+	"${run[@]}" make -s -C "$kdir" M="$out/bench/modules" W=1 modules
 done
