@@ -29,6 +29,7 @@
 #include <linux/kvm_host.h>
 #include <linux/kvm_para.h>
 #include <linux/nospec.h>
+#include <linux/string.h>
 #include <linux/uaccess.h>
 #include <linux/xarray.h>
 
@@ -192,7 +193,8 @@ static void pvhook_records_account(struct pvhook_vm *vm, const u32 *taken,
  *
  * Context: the vCPU's thread, under kvm->srcu; may sleep (page faults).
  * Return: how many records were taken; -KVM_EINVAL when the vCPU has no
- * ring or the count exceeds the ring's capacity; -KVM_EFAULT when the ring
+ * ring, the count exceeds the ring's capacity, or the header's flags or
+ * reserved fields are not zero; -KVM_EFAULT when the ring
  * is no longer in one memory slot or cannot be read.
  */
 unsigned long pvhook_hc_ring_flush(const struct pvhook_call *call)
@@ -222,7 +224,8 @@ unsigned long pvhook_hc_ring_flush(const struct pvhook_call *call)
 		goto refused;
 	}
 	count = hdr.count;
-	if (count > (size - sizeof(hdr)) / sizeof(recs[0])) {
+	if (count > (size - sizeof(hdr)) / sizeof(recs[0]) || hdr.flags ||
+	    memchr_inv(hdr.reserved, 0, sizeof(hdr.reserved))) {
 		ret = -KVM_EINVAL;
 		goto refused;
 	}

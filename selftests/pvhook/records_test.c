@@ -226,19 +226,31 @@ TEST_F(records, flush_refused)
 	ring_hdr(ring)->count = 1U << 31;
 	EXPECT_EQ(HC_ERR(KVM_EINVAL), ring_flush());
 
-	/* Nothing was taken, nothing was posted, four refusals counted. */
+	/* A header whose flags or reserved fields are not zero. */
+	ring_hdr(ring)->count = 4;
+	ring_hdr(ring)->flags = 1U << 31;
+	EXPECT_EQ(HC_ERR(KVM_EINVAL), ring_flush());
+	ring_hdr(ring)->flags = 0;
+	ring_hdr(ring)->reserved[6] = 1;
+	EXPECT_EQ(HC_ERR(KVM_EINVAL), ring_flush());
+	ring_hdr(ring)->reserved[6] = 0;
+
+	/* Nothing was taken, nothing was posted, six refusals counted. */
 	EXPECT_EQ(0, wait_fd(self->h, POLLIN, 0) & POLLIN);
 	ASSERT_EQ(0, get_ops(self->dev, self->vm_id, &req, st));
 	EXPECT_EQ(0, req.count);
 	EXPECT_EQ(0, req.flushes);
-	EXPECT_EQ(4, req.rejected);
+	EXPECT_EQ(6, req.rejected);
+
+	/* The same header, zeroed again, is taken. */
+	EXPECT_EQ(4, ring_flush());
 
 	/* An empty ring: nothing taken, no refusal. */
 	ring_hdr(ring)->count = 0;
 	EXPECT_EQ(0, ring_flush());
 	ASSERT_EQ(0, get_ops(self->dev, self->vm_id, &req, st));
-	EXPECT_EQ(0, req.flushes);
-	EXPECT_EQ(4, req.rejected);
+	EXPECT_EQ(1, req.flushes);
+	EXPECT_EQ(6, req.rejected);
 }
 
 TEST_F(records, flush_delivers)

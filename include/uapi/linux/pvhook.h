@@ -76,7 +76,8 @@
  * struct pvhook_ring_header.count records at the start of the calling
  * vCPU's ring and returns how many it took; the guest then writes from the
  * start again. The host only reads the ring. Returns -KVM_EINVAL when the
- * vCPU has no ring or the count exceeds the ring's capacity, -KVM_EFAULT
+ * vCPU has no ring, the count exceeds the ring's capacity, or the header's
+ * flags or reserved fields are not zero; -KVM_EFAULT
  * when the ring is no longer in the VM's memory.
  *
  * PVHOOK_HC_OP reports one operation synchronously: PVHOOK_OP_* slot in
@@ -136,8 +137,8 @@
  * struct pvhook_ring_header - start of a guest record ring, in guest memory
  * @count: records written after the header since the last
  *         PVHOOK_HC_RING_FLUSH
- * @flags: 0
- * @reserved: 0
+ * @flags: 0; PVHOOK_HC_RING_FLUSH refuses the ring otherwise
+ * @reserved: 0; likewise
  *
  * The records, struct pvhook_record, follow the header; a ring of size S
  * bytes holds (S - sizeof(header)) / sizeof(struct pvhook_record) records.
