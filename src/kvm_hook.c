@@ -133,6 +133,25 @@ static unsigned long pvhook_hook_raw_nr(struct kvm_vcpu *vcpu,
 	return vcpu->arch.regs[VCPU_REGS_RAX];
 }
 
+/*
+ * The call as the guest made it, from the same registers KVM reads: the
+ * number in RAX, the arguments in RBX, RCX, RDX and RSI, truncated to 32
+ * bits outside 64-bit mode. The caller fills in the CPL.
+ */
+static void pvhook_call_read_regs(struct pvhook_call *call,
+				  struct kvm_vcpu *vcpu)
+{
+	call->vcpu = vcpu;
+	call->long_mode = pvhook_vcpu_long_mode(vcpu);
+	call->nr = vcpu->arch.regs[VCPU_REGS_RAX];
+	call->args[0] = vcpu->arch.regs[VCPU_REGS_RBX];
+	call->args[1] = vcpu->arch.regs[VCPU_REGS_RCX];
+	call->args[2] = vcpu->arch.regs[VCPU_REGS_RDX];
+	call->args[3] = vcpu->arch.regs[VCPU_REGS_RSI];
+	if (!call->long_mode)
+		pvhook_call_truncate(call);
+}
+
 #endif
 
 #if defined(PVHOOK_KVM_HC_REGS)
@@ -147,22 +166,10 @@ int pvhook_hook_entry(struct kvm_vcpu *vcpu, int cpl,
 int pvhook_hook_entry(struct kvm_vcpu *vcpu, int cpl,
 		      int (*complete)(struct kvm_vcpu *))
 {
-	struct pvhook_call call = {
-		.vcpu = vcpu,
-		.cpl = cpl,
-		.long_mode = pvhook_vcpu_long_mode(vcpu),
-		.nr = vcpu->arch.regs[VCPU_REGS_RAX],
-		.args = {
-			vcpu->arch.regs[VCPU_REGS_RBX],
-			vcpu->arch.regs[VCPU_REGS_RCX],
-			vcpu->arch.regs[VCPU_REGS_RDX],
-			vcpu->arch.regs[VCPU_REGS_RSI],
-		},
-	};
+	struct pvhook_call call = { .cpl = cpl };
 
+	pvhook_call_read_regs(&call, vcpu);
 	++vcpu->stat.hypercalls;
-	if (!call.long_mode)
-		pvhook_call_truncate(&call);
 	vcpu->run->hypercall.ret = pvhook_dispatch(&call);
 	return 1;
 }
@@ -231,17 +238,7 @@ static int pvhook_vcpu_cpl(struct kvm_vcpu *vcpu)
 int pvhook_hook_entry(struct kvm_vcpu *vcpu);
 int pvhook_hook_entry(struct kvm_vcpu *vcpu)
 {
-	struct pvhook_call call = {
-		.vcpu = vcpu,
-		.long_mode = pvhook_vcpu_long_mode(vcpu),
-		.nr = vcpu->arch.regs[VCPU_REGS_RAX],
-		.args = {
-			vcpu->arch.regs[VCPU_REGS_RBX],
-			vcpu->arch.regs[VCPU_REGS_RCX],
-			vcpu->arch.regs[VCPU_REGS_RDX],
-			vcpu->arch.regs[VCPU_REGS_RSI],
-		},
-	};
+	struct pvhook_call call = {};
 	unsigned long ret;
 	int idx, r;
 
@@ -252,8 +249,7 @@ int pvhook_hook_entry(struct kvm_vcpu *vcpu)
 	 * lets pvhook_kvm_detach() wait for it.
 	 */
 	idx = srcu_read_lock(&pvhook_user_srcu);
-	if (!call.long_mode)
-		pvhook_call_truncate(&call);
+	pvhook_call_read_regs(&call, vcpu);
 	call.cpl = pvhook_vcpu_cpl(vcpu);
 	ret = pvhook_dispatch(&call);
 	if (!call.long_mode)
