@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # make lint: checkpatch --strict and kernel-doc (from the installed
-# linux-source package) over our sources, and sparse over the kernel
-# module (against the 6.12 headers). Fails on any finding.
+# linux-source package) over our sources, docutils over the documentation,
+# and sparse over the kernel modules (against the 6.12 headers). Fails on
+# any finding.
 set -uo pipefail
 . "$(dirname "$0")/lib/config.sh"
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -40,6 +41,12 @@ for sym in $(git grep -h -o 'EXPORT_SYMBOL_GPL([a-z_0-9]*)' -- src guest | sed '
 		status=1
 	fi
 done
+
+# The documentation parses: tables, references and lists as docutils reads
+# them (the same parser Sphinx uses).
+echo "lint: reStructuredText"
+mapfile -t rst < <(git ls-files --cached --others --exclude-standard '*.rst')
+/usr/bin/python3 scripts/lib/rst_check.py "${rst[@]}" || status=1
 
 # sparse against the 6.12 headers: rebuild every object with C=2 and fail on
 # any line it prints. Not against 7.x: Debian's sparse (0.6.4, also in

@@ -59,7 +59,7 @@ HOST_PKGS=(
 	build-essential make gcc bc flex bison libelf-dev kmod cpio xz-utils
 	zstd git python3 file busybox-static qemu-system-x86 sparse
 	debootstrap ca-certificates procps util-linux dkms debhelper dh-dkms
-	python3-requests python3-argcomplete python3-pkg-resources
+	python3-requests python3-argcomplete python3-pkg-resources python3-docutils
 	"linux-image-$KVER_61" "linux-headers-$KVER_61"
 	"linux-image-$KVER_612" "linux-headers-$KVER_612" "linux-source-$SRC_612"
 )
