@@ -22,7 +22,7 @@ struct flush_tlb_info;
 
 #include "pvhook_guest.h"
 
-#define PVG_ORIG(op, type)	((type)pvg_slot_callee(&pvg_slots[op]))
+#define PVG_CALLEE(op, type)	((type)pvg_slot_callee(&pvg_slots[op]))
 
 #define PVG_HOOK_VOID(fn, op)						\
 static void notrace fn(void)						\
@@ -41,7 +41,7 @@ PVG_HOOK_VOID(pvg_halt, PVHOOK_OP_HALT)
 
 static void notrace pvg_flush_tlb_one_user(unsigned long addr)
 {
-	PVG_ORIG(PVHOOK_OP_FLUSH_TLB_ONE_USER, void (*)(unsigned long))(addr);
+	PVG_CALLEE(PVHOOK_OP_FLUSH_TLB_ONE_USER, void (*)(unsigned long))(addr);
 	pvg_slot_ran(&pvg_slots[PVHOOK_OP_FLUSH_TLB_ONE_USER], addr, 0);
 }
 
@@ -51,32 +51,32 @@ typedef void (*pvg_flush_multi_fn)(const struct cpumask *,
 static void notrace pvg_flush_tlb_multi(const struct cpumask *cpus,
 					const struct flush_tlb_info *info)
 {
-	PVG_ORIG(PVHOOK_OP_FLUSH_TLB_MULTI, pvg_flush_multi_fn)(cpus, info);
+	PVG_CALLEE(PVHOOK_OP_FLUSH_TLB_MULTI, pvg_flush_multi_fn)(cpus, info);
 	pvg_slot_ran(&pvg_slots[PVHOOK_OP_FLUSH_TLB_MULTI],
 		     cpumask_weight(cpus), 0);
 }
 
 static void notrace pvg_exit_mmap(struct mm_struct *mm)
 {
-	PVG_ORIG(PVHOOK_OP_EXIT_MMAP, void (*)(struct mm_struct *))(mm);
+	PVG_CALLEE(PVHOOK_OP_EXIT_MMAP, void (*)(struct mm_struct *))(mm);
 	pvg_slot_ran(&pvg_slots[PVHOOK_OP_EXIT_MMAP], 0, 0);
 }
 
 static void notrace pvg_enter_mmap(struct mm_struct *mm)
 {
-	PVG_ORIG(PVHOOK_OP_ENTER_MMAP, void (*)(struct mm_struct *))(mm);
+	PVG_CALLEE(PVHOOK_OP_ENTER_MMAP, void (*)(struct mm_struct *))(mm);
 	pvg_slot_ran(&pvg_slots[PVHOOK_OP_ENTER_MMAP], 0, 0);
 }
 
 static void notrace pvg_lock_kick(int cpu)
 {
-	PVG_ORIG(PVHOOK_OP_LOCK_KICK, void (*)(int))(cpu);
+	PVG_CALLEE(PVHOOK_OP_LOCK_KICK, void (*)(int))(cpu);
 	pvg_slot_ran(&pvg_slots[PVHOOK_OP_LOCK_KICK], cpu, 0);
 }
 
 static void notrace pvg_lock_wait(u8 *ptr, u8 val)
 {
-	PVG_ORIG(PVHOOK_OP_LOCK_WAIT, void (*)(u8 *, u8))(ptr, val);
+	PVG_CALLEE(PVHOOK_OP_LOCK_WAIT, void (*)(u8 *, u8))(ptr, val);
 	pvg_slot_ran(&pvg_slots[PVHOOK_OP_LOCK_WAIT], val, 0);
 }
 

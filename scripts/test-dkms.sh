@@ -21,18 +21,8 @@ set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 1
 version=$(cat VERSION)
-n=0
-pass=0
-fail=0
+. selftests/lib/ktap.sh
 
-result() {
-	n=$((n + 1))
-	if [ "$1" = 0 ]; then
-		pass=$((pass + 1)); echo "ok $n $2"
-	else
-		fail=$((fail + 1)); echo "not ok $n $2"
-	fi
-}
 indent() { sed 's/^/# /'; }
 
 # check_modinfo CMD...: CMD prints the installed module's modinfo; check it.
@@ -356,5 +346,5 @@ result $? deb_purge
 test_guest_deb_purge
 result $? guest_deb_purge
 
-echo "# Totals: pass:$pass fail:$fail xfail:0 xpass:0 skip:0 error:0"
+ktap_totals
 [ "$fail" = 0 ]

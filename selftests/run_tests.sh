@@ -16,25 +16,12 @@ out=$here/out
 ko=$dir/pvhook.ko
 test_ko=$dir/selftests/modules/pvhook_test_hc.ko
 PLAN=17
-n=0
-pass=0
-fail=0
+. "$here/lib/ktap.sh"
 
 if [ "$(id -u)" != 0 ] || [ ! -e "$ko" ] || [ ! -e "$test_ko" ]; then
 	echo "run_tests: need root, $ko and $test_ko" >&2
 	exit 2
 fi
-
-result() {	# result STATUS NAME
-	n=$((n + 1))
-	if [ "$1" = 0 ]; then
-		pass=$((pass + 1))
-		echo "ok $n $2"
-	else
-		fail=$((fail + 1))
-		echo "not ok $n $2"
-	fi
-}
 
 # subtest CMD...: run a kselftest program, its KTAP indented as a subtest;
 # returns the program's exit status.
@@ -50,8 +37,6 @@ run_prog() {
 	subtest "$@"
 	result $? "$name"
 }
-
-note() { echo "# $*"; }
 
 vendor_module() {
 	if grep -qw svm /proc/cpuinfo; then echo kvm_amd; else echo kvm_intel; fi
@@ -111,15 +96,6 @@ test_module_hc() {
 	return $rc
 }
 
-test_kernel_log_clean() {
-	local bad
-	bad=$(dmesg | grep -E 'Oops|BUG:|WARNING:|KASAN|UBSAN|lockdep|possible circular|possible recursive|INFO: task .* blocked|general protection|Call Trace|RCU stall|rcu_.*detected stall')
-	if [ -n "$bad" ]; then
-		dmesg | sed 's/^/# /'
-		return 1
-	fi
-}
-
 [ -d /sys/kernel/tracing/events ] || mount -t tracefs nodev /sys/kernel/tracing
 VENDOR=$(vendor_module)
 KVM_REFCNT=none
@@ -146,8 +122,8 @@ PVHOOK_KO=$ko run_prog load_unload_20_while_calling "$out/load_unload_test"
 test_unload_restores_kvm; result $? unload_restores_kvm
 run_prog absent_after_unload "$out/absent_test"
 insmod "$ko" && rmmod pvhook; result $? reload
-test_kernel_log_clean; result $? kernel_log_clean
+kernel_log_clean; result $? kernel_log_clean
 [ "$n" = "$PLAN" ] || result 1 "plan_complete"
 
-echo "# Totals: pass:$pass fail:$fail xfail:0 xpass:0 skip:0 error:0"
+ktap_totals
 [ "$fail" = 0 ]

@@ -18,22 +18,21 @@ def doc_role(name, rawtext, text, lineno, inliner, options=None, content=None):
     return [docutils.nodes.literal(rawtext, text)], []
 
 
-class Ignored(Directive):
-    has_content = True
-    optional_arguments = 1
-    final_argument_whitespace = True
-    option_spec = None
-
-    def run(self):
-        return []
-
-
 class AnyOption(dict):
     def __getitem__(self, key):
         return directives.unchanged
 
 
-Ignored.option_spec = AnyOption()
+class Ignored(Directive):
+    has_content = True
+    optional_arguments = 1
+    final_argument_whitespace = True
+    option_spec = AnyOption()
+
+    def run(self):
+        return []
+
+
 roles.register_local_role("doc", doc_role)
 directives.register_directive("toctree", Ignored)
 directives.register_directive("kernel-doc", Ignored)

@@ -25,28 +25,13 @@ agent=$here/../out/host_agent
 guest_tests=$here/guest_tests.sh
 l2_timeout=${PVHOOK_L2_TIMEOUT:-600}
 PLAN=8
-n=0
-pass=0
-fail=0
+. "$here/../lib/ktap.sh"
 
 if [ "$(id -u)" != 0 ] || [ ! -e "$ko" ] || [ ! -x "$agent" ] ||
    [ ! -x "$guest_tests" ]; then
 	echo "e2e: need root, $ko, $agent and $guest_tests" >&2
 	exit 2
 fi
-
-result() {	# result STATUS NAME
-	n=$((n + 1))
-	if [ "$1" = 0 ]; then
-		pass=$((pass + 1))
-		echo "ok $n $2"
-	else
-		fail=$((fail + 1))
-		echo "not ok $n $2"
-	fi
-}
-
-note() { echo "# $*"; }
 
 # subtest FILE: a KTAP log indented as a subtest.
 subtest() { sed 's/^/# /' "$1"; }
@@ -118,15 +103,6 @@ test_host_ops_match() {
 	same delivered "$tmp/agent.tot" counted "$tmp/ops.tot"
 }
 
-test_kernel_log_clean() {
-	local bad
-	bad=$(dmesg | grep -E 'Oops|BUG:|WARNING:|KASAN|UBSAN|lockdep|possible circular|possible recursive|INFO: task .* blocked|general protection|Call Trace|RCU stall|rcu_.*detected stall' || true)
-	if [ -n "$bad" ]; then
-		dmesg | sed 's/^/# /'
-		return 1
-	fi
-}
-
 VENDOR=$(vendor_module)
 tmp=$(mktemp -d)
 agent_pid=
@@ -151,7 +127,7 @@ start=$SECONDS
 # guest module, and a module to load while the guest module's hooks are in
 # pv_ops.
 "$top/scripts/l2-run.sh" -t "$l2_timeout" -c "${PVHOOK_L2_CPUS:-2}" \
-	-m "${PVHOOK_L2_MEM:-512M}" -f "$here" -f "$here/../out" \
+	-m "${PVHOOK_L2_MEM:-512M}" -f "$here" -f "$here/../lib" -f "$here/../out" \
 	-f "$dir/guest/pvhook_guest.ko" -M dummy \
 	-- "$guest_tests" "$dir" </dev/null 2>&1 |
 	tee "$tmp/guest.log" | sed -u 's/^/# /'
@@ -180,8 +156,8 @@ test_records_match; result $? records_match
 test_no_records_dropped; result $? no_records_dropped
 test_host_ops_match; result $? host_counts_match_records
 rmmod pvhook; result $? unload
-test_kernel_log_clean; result $? kernel_log_clean
+kernel_log_clean; result $? kernel_log_clean
 [ "$n" = "$PLAN" ] || result 1 "plan_complete"
 
-echo "# Totals: pass:$pass fail:$fail xfail:0 xpass:0 skip:0 error:0"
+ktap_totals
 [ "$fail" = 0 ]

@@ -19,27 +19,12 @@ storm=$here/../out/tlb_storm
 ko=$dir/guest/pvhook_guest.ko
 G=/sys/kernel/pvhook_guest
 PLAN=11
-n=0
-pass=0
-fail=0
+. "$here/../lib/ktap.sh"
 
 # PVHOOK_OP_* numbers, as in include/uapi/linux/pvhook.h
 SLOTS=(flush_tlb_user flush_tlb_kernel flush_tlb_one_user flush_tlb_multi
        exit_mmap enter_mmap io_delay lock_kick lock_wait safe_halt halt)
 declare -A RING SYNC
-
-result() {	# result STATUS NAME
-	n=$((n + 1))
-	if [ "$1" = 0 ]; then
-		pass=$((pass + 1))
-		echo "ok $n $2"
-	else
-		fail=$((fail + 1))
-		echo "not ok $n $2"
-	fi
-}
-
-note() { echo "# $*"; }
 
 slot_get() { cat "$G/slots/$1/$2"; }	# slot_get SLOT FILE
 set_mode() {				# set_mode MODE SLOT...
@@ -246,15 +231,6 @@ test_later_module() {
 	return $rc
 }
 
-test_kernel_log_clean() {
-	local bad
-	bad=$(dmesg | grep -E 'Oops|BUG:|WARNING:|KASAN|UBSAN|lockdep|possible circular|possible recursive|INFO: task .* blocked|general protection|Call Trace|RCU stall|rcu_.*detected stall')
-	if [ -n "$bad" ]; then
-		dmesg | sed 's/^/# /'
-		return 1
-	fi
-}
-
 if [ "$(id -u)" != 0 ] || [ ! -e "$ko" ] || [ ! -x "$storm" ]; then
 	echo "guest_tests: need root, $ko and $storm" >&2
 	exit 2
@@ -277,8 +253,8 @@ for i in "${!SLOTS[@]}"; do
 done
 test_later_module; result $? module_loaded_while_hooked
 [ ! -e /sys/module/pvhook_guest ]; result $? unloaded
-test_kernel_log_clean; result $? kernel_log_clean
+kernel_log_clean; result $? kernel_log_clean
 [ "$n" = "$PLAN" ] || result 1 "plan_complete"
 
-echo "# Totals: pass:$pass fail:$fail xfail:0 xpass:0 skip:0 error:0"
+ktap_totals
 [ "$fail" = 0 ]
