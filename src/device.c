@@ -10,6 +10,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/capability.h>
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/miscdevice.h>
@@ -70,6 +71,15 @@ static long pvhook_dev_attach(void __user *argp)
 	kvm = pvhook_kvm_from_file(file);
 	if (!kvm) {
 		ret = -EINVAL;
+		goto out;
+	}
+	/*
+	 * Who may take a VM over: its own process, like KVM's VM ioctls
+	 * (kvm->mm == current->mm), or an administrator. A descriptor that
+	 * left the VMM (a forked helper, SCM_RIGHTS) is not enough.
+	 */
+	if (!pvhook_kvm_is_current(kvm) && !capable(CAP_SYS_ADMIN)) {
+		ret = -EPERM;
 		goto out;
 	}
 	vm = pvhook_vm_get(kvm);

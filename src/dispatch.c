@@ -12,6 +12,7 @@
 #include <linux/kvm_host.h>
 #include <linux/kvm_para.h>
 #include <linux/module.h>
+#include <linux/nospec.h>
 #include <linux/sched/clock.h>
 
 #include "pvhook.h"
@@ -54,7 +55,7 @@ static unsigned long pvhook_absent(const struct pvhook_call *call)
 
 /*
  * Apply @vm's policy to @call and run the handler. The caller holds
- * pvhook_user_srcu for numbers in the user range and pvhook_srcu for the
+ * pvhook_srcu for numbers in the module range and pvhook_user_srcu for the
  * others.
  */
 static unsigned long pvhook_dispatch_vm(struct pvhook_vm *vm,
@@ -69,8 +70,10 @@ static unsigned long pvhook_dispatch_vm(struct pvhook_vm *vm,
 	u32 rate;
 
 	if (pvhook_nr_is_user(call->nr)) {
-		s = srcu_dereference(vm->served[call->nr - PVHOOK_HC_USER_FIRST],
-				     &pvhook_user_srcu);
+		unsigned long i = array_index_nospec(call->nr - PVHOOK_HC_USER_FIRST,
+						     PVHOOK_HC_USER_COUNT);
+
+		s = srcu_dereference(vm->served[i], &pvhook_user_srcu);
 		user = s && (s->flags & PVHOOK_SERVE_F_USER);
 	} else {
 		hc = pvhook_registry_lookup(call->nr);
@@ -120,9 +123,10 @@ unsigned long pvhook_dispatch(const struct pvhook_call *call)
 	u64 start;
 	int idx;
 
-	if (!pvhook_nr_in_range(call->nr))
+	if (!pvhook_nr_in_range(call->nr) ||
+	    pvhook_vcpu_in_nested_guest(call->vcpu))
 		return pvhook_absent(call);
-	if (pvhook_nr_is_user(call->nr))
+	if (!pvhook_nr_is_module(call->nr))
 		srcu = &pvhook_user_srcu;
 
 	start = local_clock();

@@ -236,11 +236,7 @@ static int pvhook_handle_release(struct inode *inode, struct file *file)
 	struct pvhook_vm *vm = h->vm;
 
 	/* No new request: the handle's numbers are gone from the VM. */
-	spin_lock(&vm->lock);
-	pvhook_served_remove_all(vm, h);
-	list_del_rcu(&h->vm_node);
-	vm->nr_handles--;
-	spin_unlock(&vm->lock);
+	pvhook_vm_unlink_handle(vm, h);
 
 	/* A vCPU that found them just before takes ECONNRESET. */
 	spin_lock(&h->lock);
@@ -269,12 +265,13 @@ static const struct file_operations pvhook_handle_fops = {
  * @vm: the VM; on success the handle owns the caller's reference
  *
  * Return: the handle's file descriptor (close-on-exec), or a negative
- * error: -ENODEV if KVM destroyed the VM meanwhile, -ENOMEM, -EMFILE.
+ * error: -ENODEV if KVM destroyed the VM meanwhile, -ENOSPC if the VM has
+ * PVHOOK_VM_HANDLES_MAX handles, -ENOMEM, -EMFILE.
  */
 int pvhook_handle_create(struct pvhook_vm *vm)
 {
 	struct pvhook_handle *h;
-	int fd;
+	int fd, ret;
 
 	h = kzalloc(sizeof(*h), GFP_KERNEL_ACCOUNT);
 	if (!h)
@@ -287,23 +284,16 @@ int pvhook_handle_create(struct pvhook_vm *vm)
 	INIT_LIST_HEAD(&h->queued);
 	INIT_LIST_HEAD(&h->delivered);
 
-	spin_lock(&vm->lock);
-	if (vm->dead) {
-		spin_unlock(&vm->lock);
+	ret = pvhook_vm_link_handle(vm, h);
+	if (ret) {
 		kfree(h);
-		return -ENODEV;
+		return ret;
 	}
-	list_add_tail_rcu(&h->vm_node, &vm->handles);
-	vm->nr_handles++;
-	spin_unlock(&vm->lock);
 
 	fd = anon_inode_getfd("pvhook-vm", &pvhook_handle_fops, h,
 			      O_RDWR | O_CLOEXEC);
 	if (fd < 0) {
-		spin_lock(&vm->lock);
-		list_del_rcu(&h->vm_node);
-		vm->nr_handles--;
-		spin_unlock(&vm->lock);
+		pvhook_vm_unlink_handle(vm, h);
 		kfree_rcu(h, rcu);
 	}
 	return fd;

@@ -423,6 +423,23 @@ bool pvhook_hook_redirect(struct kvm_vcpu *vcpu, unsigned long nr_arg)
 }
 
 /**
+ * pvhook_vcpu_in_nested_guest() - whether a hypercall comes from a guest
+ *                                 of the VM (a nested, L2, guest)
+ * @vcpu: the vCPU
+ *
+ * KVM hands a nested guest's VMCALL/VMMCALL that its L1 hypervisor does
+ * not intercept to its own hypercall code, with L2's registers, CPL and
+ * addresses. pvhook answers only the VM itself.
+ *
+ * Return: true when @vcpu runs a nested guest.
+ */
+bool pvhook_vcpu_in_nested_guest(struct kvm_vcpu *vcpu)
+{
+	/* KVM's is_guest_mode(), from arch/x86/kvm/kvm_cache_regs.h */
+	return vcpu->arch.hflags & HF_GUEST_MASK;
+}
+
+/**
  * pvhook_kvm_from_file() - the VM behind a KVM VM file
  * @file: any file
  *
@@ -436,12 +453,36 @@ struct kvm *pvhook_kvm_from_file(struct file *file)
 	if (!pvhook_file_is_kvm(file))
 		return NULL;
 #else
+	void *vendor_op;
+
 	if (file_inode(file)->i_sb->s_magic != ANON_INODE_FS_MAGIC ||
 	    strcmp(file_dentry(file)->d_name.name, "kvm-vm") ||
 	    !file->f_op->owner)
 		return NULL;
+	/*
+	 * KVM sets the owner of its VM file's operations to the vendor
+	 * module (kvm_amd, kvm_intel), whose get_cs_db_l_bits() the static
+	 * call key holds: a file of another module's is not KVM's. The file
+	 * pins its owner, so the test cannot race with that module's unload.
+	 */
+	vendor_op = READ_ONCE(pvhook_cs_db_l_key->func);
+	if (!vendor_op ||
+	    !within_module((unsigned long)vendor_op, file->f_op->owner))
+		return NULL;
 #endif
 	return file->private_data;
+}
+
+/**
+ * pvhook_kvm_is_current() - whether the calling process owns a VM
+ * @kvm: the VM
+ *
+ * Return: true when the caller runs in the address space that created
+ * @kvm, which KVM requires of its own VM and vCPU ioctls.
+ */
+bool pvhook_kvm_is_current(struct kvm *kvm)
+{
+	return kvm->mm == current->mm;
 }
 
 /*
@@ -468,8 +509,16 @@ static void pvhook_kvm_destroy_vm(unsigned long ip, unsigned long parent_ip,
 	pvhook_vm_destroyed((struct kvm *)pvhook_fregs_arg0(fregs));
 }
 
+/*
+ * Permanent: while it is registered, ftrace refuses kernel.ftrace_enabled=0
+ * (which would silence this callback and the direct call, and leave
+ * destroyed VMs in pvhook's table), and registering it fails with -EBUSY
+ * while ftrace_enabled is 0. It is registered before the direct call and
+ * unregistered after it, so that ftrace stays on for the direct call too.
+ */
 static struct ftrace_ops pvhook_destroy_ops = {
 	.func = pvhook_kvm_destroy_vm,
+	.flags = FTRACE_OPS_FL_PERMANENT,
 };
 
 static int pvhook_destroy_hook_attach(void)
@@ -483,10 +532,13 @@ static int pvhook_destroy_hook_attach(void)
 		return ret;
 	}
 	ret = register_ftrace_function(&pvhook_destroy_ops);
-	if (ret) {
+	if (ret == -EBUSY)
+		pr_err("cannot trace %s: ftrace is off (kernel.ftrace_enabled = 0)\n",
+		       func);
+	else if (ret)
 		pr_err("cannot trace %s: ftrace error %d\n", func, ret);
+	if (ret)
 		ftrace_free_filter(&pvhook_destroy_ops);
-	}
 	return ret;
 }
 

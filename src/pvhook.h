@@ -40,10 +40,12 @@ struct pvhook_handle;
 int pvhook_kvm_attach(void);
 void pvhook_kvm_detach(void);
 bool pvhook_vcpu_long_mode(struct kvm_vcpu *vcpu);
+bool pvhook_vcpu_in_nested_guest(struct kvm_vcpu *vcpu);
 void pvhook_hook_tramp(void);
 bool pvhook_hook_redirect(struct kvm_vcpu *vcpu, unsigned long nr_arg);
 const char *pvhook_kvm_attach_point(void);
 struct kvm *pvhook_kvm_from_file(struct file *file);
+bool pvhook_kvm_is_current(struct kvm *kvm);
 void pvhook_vcpu_kvm_srcu_unlock(struct kvm_vcpu *vcpu)
 	__releases(&vcpu->kvm->srcu);
 void pvhook_vcpu_kvm_srcu_lock(struct kvm_vcpu *vcpu)
@@ -53,9 +55,13 @@ void pvhook_vcpu_kvm_srcu_lock(struct kvm_vcpu *vcpu)
 unsigned long pvhook_dispatch(const struct pvhook_call *call);
 
 /*
- * registry.c. pvhook_srcu covers every hypercall except those in the user
- * range; pvhook_user_srcu covers those, which may sleep until a process
- * answers. Only module unload waits for pvhook_user_srcu.
+ * registry.c. pvhook_srcu covers the hypercalls of the module range, whose
+ * handlers pvhook_unregister_hypercall() waits for; pvhook_user_srcu
+ * covers all the others: the built-ins (the record flush may wait for a
+ * guest page the VMM does not resolve) and the user range (which may
+ * sleep until a process answers). Only module unload waits for
+ * pvhook_user_srcu, so no VM can make another module's unregistration
+ * wait.
  */
 extern struct srcu_struct pvhook_srcu;
 extern struct srcu_struct pvhook_user_srcu;
@@ -190,6 +196,8 @@ struct pvhook_vm *pvhook_vm_get(struct kvm *kvm);
 struct pvhook_vm *pvhook_vm_get_by_id(u64 id);
 void pvhook_vm_put(struct pvhook_vm *vm);
 void pvhook_vm_destroyed(struct kvm *kvm);
+int pvhook_vm_link_handle(struct pvhook_vm *vm, struct pvhook_handle *h);
+void pvhook_vm_unlink_handle(struct pvhook_vm *vm, struct pvhook_handle *h);
 unsigned int pvhook_vm_count(void);
 unsigned int pvhook_vm_list(struct pvhook_vm_info *out, unsigned int room);
 int pvhook_vm_info(struct pvhook_vm *vm, struct pvhook_vm_info *info);
@@ -304,6 +312,13 @@ void pvhook_device_exit(void);
 static inline bool pvhook_nr_in_range(unsigned long nr)
 {
 	return nr - PVHOOK_HC_BASE < PVHOOK_HC_COUNT;
+}
+
+/* True when @nr lies in the range other host modules register. */
+static inline bool pvhook_nr_is_module(unsigned long nr)
+{
+	return nr - PVHOOK_HC_MODULE_FIRST <=
+	       PVHOOK_HC_MODULE_LAST - PVHOOK_HC_MODULE_FIRST;
 }
 
 /* True when @nr lies in the range host processes serve. */

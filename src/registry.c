@@ -43,10 +43,17 @@ void pvhook_registry_exit(void)
 	cleanup_srcu_struct(&pvhook_srcu);
 }
 
-/* Caller holds pvhook_srcu's read lock; @nr is in pvhook's range. */
+/*
+ * @nr is in pvhook's range. The caller holds pvhook_srcu's read lock for a
+ * number of the module range, pvhook_user_srcu's for a built-in one: the
+ * built-ins change only at load and unload, and unload waits for
+ * pvhook_user_srcu.
+ */
 const struct pvhook_hypercall *pvhook_registry_lookup(unsigned long nr)
 {
-	return srcu_dereference(pvhook_table[nr - PVHOOK_HC_BASE], &pvhook_srcu);
+	return srcu_dereference_check(pvhook_table[nr - PVHOOK_HC_BASE],
+				      &pvhook_srcu,
+				      srcu_read_lock_held(&pvhook_user_srcu));
 }
 
 /* The numbers served in the kernel, as a bitmap by index from the base. */

@@ -4,8 +4,8 @@
  * handle.
  *
  * A vCPU that calls such a number puts a request on the serving handle's
- * queue and sleeps, killably, until the process answers, the handler's
- * timeout passes or the handle is closed. While it sleeps it holds
+ * queue and sleeps, interruptibly, until the process answers, the
+ * handler's timeout passes, the handle is closed or a signal comes. While it sleeps it holds
  * pvhook_user_srcu (which only module unload waits for) and no lock: not
  * KVM's SRCU, not a spinlock. The request lives on the vCPU's stack; it is
  * linked into the handle only while the vCPU waits, and every path that
@@ -19,6 +19,7 @@
 #include <linux/kvm_host.h>
 #include <linux/kvm_para.h>
 #include <linux/poll.h>
+#include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 
@@ -146,8 +147,9 @@ void pvhook_served_remove_all(struct pvhook_vm *vm, struct pvhook_handle *h)
  *
  * Context: the vCPU's thread, inside KVM's SRCU read-side section; sleeps.
  * Return: the process's answer; -PVHOOK_ETIMEDOUT when it did not come in
- * time; -PVHOOK_ECONNRESET when the handle was closed, or the VM's process
- * is being killed.
+ * time; -PVHOOK_EINTR when a signal reached the vCPU thread first;
+ * -PVHOOK_ECONNRESET when the handle was closed, or the VM's process is
+ * being killed.
  */
 unsigned long pvhook_served_call(struct pvhook_served *s,
 				 const struct pvhook_call *call)
@@ -179,9 +181,14 @@ unsigned long pvhook_served_call(struct pvhook_served *s,
 	/* Sync: we are about to sleep, so the reader may take our CPU. */
 	wake_up_interruptible_sync_poll(&h->readers, EPOLLIN | EPOLLRDNORM);
 
+	/*
+	 * Any signal ends the wait, as it ends KVM_RUN: the VMM gets its vCPU
+	 * thread back at once (KVM returns -EINTR from KVM_RUN right after
+	 * this exit) to pause, migrate or kill the VM.
+	 */
 	pvhook_vcpu_kvm_srcu_unlock(call->vcpu);
-	left = wait_event_killable_timeout(h->vcpus, READ_ONCE(req.done),
-					   s->timeout);
+	left = wait_event_interruptible_timeout(h->vcpus, READ_ONCE(req.done),
+						s->timeout);
 	pvhook_vcpu_kvm_srcu_lock(call->vcpu);
 
 	spin_lock(&h->lock);
@@ -189,7 +196,12 @@ unsigned long pvhook_served_call(struct pvhook_served *s,
 		ret = req.ret;
 	} else {
 		list_del(&req.node);
-		ret = left ? -PVHOOK_ECONNRESET : -PVHOOK_ETIMEDOUT;
+		if (!left)
+			ret = -PVHOOK_ETIMEDOUT;
+		else if (fatal_signal_pending(current))
+			ret = -PVHOOK_ECONNRESET;
+		else
+			ret = -PVHOOK_EINTR;
 	}
 	spin_unlock(&h->lock);
 	return ret;

@@ -100,9 +100,13 @@ static struct pvhook_vm *pvhook_vm_alloc(struct kvm *kvm)
 	return vm;
 }
 
-static void pvhook_vm_free_rcu(struct rcu_head *rcu)
+/*
+ * Free the per-vCPU state, which only the VM's vCPUs use: once no vCPU of
+ * it can run pvhook code, and in process context, where the vCPUs take
+ * the same xarray locks (never from an RCU callback, in softirq).
+ */
+static void pvhook_vm_free_vcpu_state(struct pvhook_vm *vm)
 {
-	struct pvhook_vm *vm = container_of(rcu, struct pvhook_vm, rcu);
 	unsigned long idx;
 	void *rate;
 
@@ -111,6 +115,13 @@ static void pvhook_vm_free_rcu(struct rcu_head *rcu)
 	xa_destroy(&vm->vcpu_rate);
 	/* Value entries (records.c): nothing to free but the tree. */
 	xa_destroy(&vm->vcpu_ring);
+}
+
+/* The rest, once no reference and no RCU reader is left. */
+static void pvhook_vm_free_rcu(struct rcu_head *rcu)
+{
+	struct pvhook_vm *vm = container_of(rcu, struct pvhook_vm, rcu);
+
 	pvhook_stats_free(vm);
 	kfree(rcu_dereference_protected(vm->policy, true));
 	kfree(vm);
@@ -163,8 +174,10 @@ static struct pvhook_vm *pvhook_vm_find_or_add(struct kvm *kvm, bool get)
 		kref_get(&vm->ref);
 	spin_unlock(&pvhook_vms_lock);
 
-	if (new)
+	if (new) {
+		pvhook_vm_free_vcpu_state(new);
 		pvhook_vm_free_rcu(&new->rcu);
+	}
 	return vm;
 }
 
@@ -242,8 +255,9 @@ struct pvhook_vm *pvhook_vm_get_by_id(u64 id)
 }
 
 /*
- * Forget @vm: no vCPU of it can be running. Its served numbers go, its
- * handles learn the VM is gone, and the table's reference is dropped.
+ * Forget @vm: no vCPU of it runs pvhook code, nor ever will. Its served
+ * numbers go, its handles learn the VM is gone, its vCPUs' state is freed
+ * and the table's reference is dropped.
  */
 static void pvhook_vm_forget(struct pvhook_vm *vm)
 {
@@ -255,7 +269,50 @@ static void pvhook_vm_forget(struct pvhook_vm *vm)
 	list_for_each_entry(h, &vm->handles, vm_node)
 		pvhook_handle_vm_gone(h);
 	spin_unlock(&vm->lock);
+	pvhook_vm_free_vcpu_state(vm);
 	pvhook_vm_put(vm);
+}
+
+/**
+ * pvhook_vm_link_handle() - add a new handle to a VM's list
+ * @vm: the VM
+ * @h: the handle
+ *
+ * Return: 0; -ENODEV if KVM destroyed the VM; -ENOSPC if the VM has
+ * PVHOOK_VM_HANDLES_MAX handles already.
+ */
+int pvhook_vm_link_handle(struct pvhook_vm *vm, struct pvhook_handle *h)
+{
+	int ret = 0;
+
+	spin_lock(&vm->lock);
+	if (vm->dead) {
+		ret = -ENODEV;
+	} else if (vm->nr_handles >= PVHOOK_VM_HANDLES_MAX) {
+		ret = -ENOSPC;
+	} else {
+		list_add_tail_rcu(&h->vm_node, &vm->handles);
+		vm->nr_handles++;
+	}
+	spin_unlock(&vm->lock);
+	return ret;
+}
+
+/**
+ * pvhook_vm_unlink_handle() - take a handle off its VM: the numbers it
+ *                             serves go, and no new event reaches it
+ * @vm: the VM
+ * @h: the handle, linked by pvhook_vm_link_handle()
+ *
+ * RCU readers of the list may still see @h until a grace period passes.
+ */
+void pvhook_vm_unlink_handle(struct pvhook_vm *vm, struct pvhook_handle *h)
+{
+	spin_lock(&vm->lock);
+	pvhook_served_remove_all(vm, h);
+	list_del_rcu(&h->vm_node);
+	vm->nr_handles--;
+	spin_unlock(&vm->lock);
 }
 
 /**
@@ -470,5 +527,13 @@ void pvhook_vms_exit(void)
 		pvhook_vm_forget(vm);
 	}
 	spin_unlock(&pvhook_vms_lock);
+
+	/*
+	 * A served entry's SRCU callback may drop the last reference to a
+	 * handle, and so to its VM, which queues pvhook_vm_free_rcu(): wait
+	 * for the SRCU callbacks first, then for the RCU ones they queued.
+	 */
+	srcu_barrier(&pvhook_user_srcu);
+	srcu_barrier(&pvhook_srcu);
 	rcu_barrier();
 }

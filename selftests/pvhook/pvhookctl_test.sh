@@ -162,7 +162,7 @@ start_stub() {
 test_info() {
 	run_ctl info info || return 1
 	sed 's/^/# /' "$TMP/info.out"
-	grep -q '^ABI version: *1\.2$' "$TMP/info.out" &&
+	grep -q '^ABI version: *1\.3$' "$TMP/info.out" &&
 		grep -Eq '^features: .* ring op ' "$TMP/info.out" &&
 		grep -Eq '^0x70760002 +ping ' "$TMP/info.out" &&
 		grep -Eq '^0x70760006 +op ' "$TMP/info.out"
@@ -170,7 +170,7 @@ test_info() {
 
 test_info_json() {
 	run_ctl info_json --json info && json_ok "$TMP/info_json.out" &&
-		grep -q '"abi_version":"1.2"' "$TMP/info_json.out" &&
+		grep -q '"abi_version":"1.3"' "$TMP/info_json.out" &&
 		grep -q '"name":"ping"' "$TMP/info_json.out"
 }
 

@@ -19,7 +19,7 @@
  * host whose major version equals its own; minor versions only add.
  */
 #define PVHOOK_ABI_MAJOR	1
-#define PVHOOK_ABI_MINOR	2
+#define PVHOOK_ABI_MINOR	3
 #define PVHOOK_ABI_VERSION	((PVHOOK_ABI_MAJOR << 8) | PVHOOK_ABI_MINOR)
 
 /*
@@ -127,6 +127,7 @@
  * serves the number, or pvhook is off for the VM). The values are Linux's
  * errno values.
  */
+#define PVHOOK_EINTR		4	/* since 1.3: the host took the vCPU back */
 #define PVHOOK_EAGAIN		11	/* over the VM's per-vCPU rate limit */
 #define PVHOOK_ECONNRESET	104	/* the serving process went away */
 #define PVHOOK_ETIMEDOUT	110	/* the serving process did not answer */
@@ -188,6 +189,7 @@ struct pvhook_record {
 #define PVHOOK_SERVE_TIMEOUT_MAX_MS	60000
 #define PVHOOK_EVENTS_QUEUE_DEFAULT	256
 #define PVHOOK_EVENTS_QUEUE_MAX		65536
+#define PVHOOK_VM_HANDLES_MAX		16	/* since 1.3: handles per VM */
 
 /**
  * struct pvhook_info - what this host's pvhook offers (PVHOOK_GET_INFO)
@@ -241,7 +243,10 @@ struct pvhook_hc_info {
  * @reserved: in, 0
  *
  * The ioctl returns a new VM handle file descriptor (close-on-exec). The
- * handle does not keep the VM alive. /dev/pvhook must be open for writing.
+ * handle does not keep the VM alive. /dev/pvhook must be open for writing,
+ * and the caller must be the VM's own process (the one that created it)
+ * or have CAP_SYS_ADMIN (since 1.3; else -EPERM). A VM has at most
+ * PVHOOK_VM_HANDLES_MAX handles open (since 1.3; else -ENOSPC).
  */
 struct pvhook_attach {
 	__s32 vm_fd;
