@@ -79,6 +79,11 @@ if [ $# -eq 0 ]; then
 fi
 cmd=$(printf '%q ' "$@")
 if [ "$limit" -gt 0 ]; then
-	exec timeout --foreground -k 10 "$limit" vng "${args[@]}" -e "$cmd"
+	# Not --foreground: vng runs QEMU through a shell and virtme-run, and
+	# only a signal to the whole process group reaches QEMU. With
+	# --foreground a stalled VM outlived its limit and held the caller's
+	# pipe open for good. In its own group QEMU must not read the
+	# terminal (SIGTTIN), so its input is /dev/null.
+	exec timeout -k 10 "$limit" vng "${args[@]}" -e "$cmd" </dev/null
 fi
 exec vng "${args[@]}" -e "$cmd"
