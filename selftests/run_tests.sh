@@ -15,7 +15,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 out=$here/out
 ko=$dir/pvhook.ko
 test_ko=$dir/selftests/modules/pvhook_test_hc.ko
-PLAN=17
+PLAN=20
 . "$here/lib/ktap.sh"
 
 if [ "$(id -u)" != 0 ] || [ ! -e "$ko" ] || [ ! -e "$test_ko" ]; then
@@ -96,9 +96,58 @@ test_module_hc() {
 	return $rc
 }
 
+# While pvhook is loaded, ftrace cannot be turned off (it would silence
+# the VM destruction callback and leave destroyed VMs in pvhook's table);
+# while ftrace is off, pvhook refuses to load, with one clear line.
+test_ftrace_stays_on() {
+	local f=/proc/sys/kernel/ftrace_enabled rc=0 mark
+	if echo 0 >"$f" 2>/dev/null; then
+		note "kernel.ftrace_enabled=0 accepted while pvhook is loaded"
+		rc=1
+	fi
+	[ "$(cat "$f")" = 1 ] || { note "ftrace_enabled is $(cat "$f")"; echo 1 >"$f"; rc=1; }
+	rmmod pvhook || return 1
+	echo 0 >"$f" || { note "cannot turn ftrace off without pvhook"; return 1; }
+	mark="pvhook ftrace test $RANDOM"
+	echo "$mark" >/dev/kmsg
+	if insmod "$ko" 2>/dev/null; then
+		note "pvhook loaded with ftrace off"
+		rmmod pvhook
+		rc=1
+	fi
+	[ ! -e /sys/module/pvhook ] || { note "pvhook left behind"; rc=1; }
+	dmesg | sed -n "/$mark/,\$p" | grep -q 'pvhook: .*ftrace is off' ||
+		{ note "no message that ftrace is off"; rc=1; }
+	echo 1 >"$f"
+	insmod "$ko" || return 1
+	[ "$(traced_kvm_funcs)" = 2 ] || { note "not hooked after ftrace came back"; rc=1; }
+	return $rc
+}
+
+# The fuzzer of hostile callers; then pvhook must unload (no file of it
+# left open) and leave KVM's reference count as before it was loaded, and
+# loads again for the tests after this one.
+test_ioctl_fuzz() {
+	local before rc=0
+	before=$(kvm_refcnt)
+	subtest "$out/ioctl_fuzz" || rc=1
+	[ "$(kvm_refcnt)" = "$before" ] ||
+		{ note "kvm refcnt $(kvm_refcnt) after the fuzz, was $before"; rc=1; }
+	rmmod pvhook || { note "rmmod pvhook failed after the fuzz"; return 1; }
+	[ "$(kvm_refcnt)" = "$KVM_REFCNT" ] ||
+		{ note "kvm refcnt $(kvm_refcnt) without pvhook, was $KVM_REFCNT"; rc=1; }
+	[ "$(traced_kvm_funcs)" = 0 ] || { note "KVM functions are still hooked"; rc=1; }
+	insmod "$ko" || return 1
+	[ "$(traced_kvm_funcs)" = 2 ] || { note "not hooked again after reload"; rc=1; }
+	return $rc
+}
+
 [ -d /sys/kernel/tracing/events ] || mount -t tracefs nodev /sys/kernel/tracing
 VENDOR=$(vendor_module)
 KVM_REFCNT=none
+# Debug kernels (scripts/run-debug-tests.sh) also get a leak scan.
+KMEMLEAK=0
+have_kmemleak && { KMEMLEAK=1; PLAN=$((PLAN + 1)); }
 
 echo "TAP version 13"
 echo "1..$PLAN"
@@ -116,12 +165,16 @@ run_prog policy "$out/policy_test"
 run_prog served_by_process "$out/served_test"
 run_prog events "$out/events_test"
 run_prog records "$out/records_test"
+PVHOOK_TEST_KO=$test_ko run_prog hardening "$out/hardening_test"
+test_ftrace_stays_on; result $? ftrace_stays_on
+test_ioctl_fuzz; result $? ioctl_fuzz
 run_prog pvhookctl "$here/pvhook/pvhookctl_test.sh" \
 	"$here/../tools/pvhookctl/pvhookctl" "$out/vmm_stub"
 PVHOOK_KO=$ko run_prog load_unload_20_while_calling "$out/load_unload_test"
 test_unload_restores_kvm; result $? unload_restores_kvm
 run_prog absent_after_unload "$out/absent_test"
 insmod "$ko" && rmmod pvhook; result $? reload
+[ "$KMEMLEAK" = 1 ] && { kmemleak_clean; result $? kmemleak_clean; }
 kernel_log_clean; result $? kernel_log_clean
 [ "$n" = "$PLAN" ] || result 1 "plan_complete"
 

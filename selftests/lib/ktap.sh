@@ -28,13 +28,46 @@ ktap_totals() {
 	echo "# Totals: pass:$pass fail:$fail xfail:0 xpass:0 skip:0 error:0"
 }
 
-# kernel_log_clean: fails, printing the kernel log, when it shows an oops,
-# a WARN, a sanitizer or lockdep report, a hung task or an RCU stall
+# The kernel's reports: oops, BUG (KASAN, KFENCE, sleeping in atomic
+# context, ...), WARN (suspicious RCU usage, ...), lockdep, UBSAN, list
+# corruption, hung tasks, RCU stalls.
+KERNEL_REPORTS='Oops|BUG:|BUG at|WARNING:|KASAN|KFENCE|UBSAN|lockdep|possible circular|possible recursive|inconsistent lock state|suspicious RCU|sleeping function called|list_add corruption|list_del corruption|list corruption|INFO: task .* blocked|general protection|Call Trace|RCU stall|rcu_.*detected stall'
+
+# kernel_log_clean: fails, printing the kernel log, when it shows one of
+# the kernel's reports
 kernel_log_clean() {
 	local bad
-	bad=$(dmesg | grep -E 'Oops|BUG:|WARNING:|KASAN|UBSAN|lockdep|possible circular|possible recursive|INFO: task .* blocked|general protection|Call Trace|RCU stall|rcu_.*detected stall' || true)
+	bad=$(dmesg | grep -E "$KERNEL_REPORTS" || true)
 	if [ -n "$bad" ]; then
 		dmesg | sed 's/^/# /'
+		return 1
+	fi
+}
+
+# have_kmemleak: whether the running kernel has kmemleak on (debug kernels)
+have_kmemleak() {
+	[ -e /sys/kernel/debug/kmemleak ] ||
+		mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
+	[ -e /sys/kernel/debug/kmemleak ]
+}
+
+# kmemleak_clean: scan for leaks (twice, as kmemleak reports an object
+# only once it has looked unreferenced for a while) and fail on any leak
+# whose allocation trace names pvhook or KVM; other leaks are counted in a
+# note (the kernel's own boot-time ones are not ours to fix).
+kmemleak_clean() {
+	local k=/sys/kernel/debug/kmemleak report ours total
+	echo scan >"$k" || return 1
+	sleep 6
+	echo scan >"$k" || return 1
+	report=$(cat "$k")
+	total=$(grep -c '^unreferenced object' <<<"$report" || true)
+	ours=$(awk '/^unreferenced object/ { if (obj ~ /pvhook|kvm/) n++; obj = "" }
+		    { obj = obj $0 "\n" }
+		    END { if (obj ~ /pvhook|kvm/) n++; print n + 0 }' <<<"$report")
+	note "kmemleak: $total unreferenced objects, $ours of them pvhook's or KVM's"
+	if [ "$ours" != 0 ]; then
+		sed 's/^/# /' <<<"$report"
 		return 1
 	fi
 }

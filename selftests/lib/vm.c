@@ -10,6 +10,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -243,6 +244,7 @@ struct vcpu *vm_vcpu_add(struct vm *vm)
 	vcpu = &vm->vcpus[vm->nr_vcpus];
 	vcpu->vm = vm;
 	vcpu->id = vm->nr_vcpus;
+	vcpu->mode = vm->mode;
 	vcpu->fd = ioctl(vm->fd, KVM_CREATE_VCPU, vcpu->id);
 	if (vcpu->fd < 0) {
 		fail("KVM_CREATE_VCPU: %s\n", strerror(errno));
@@ -319,7 +321,7 @@ static void set_seg(struct kvm_segment *seg, u16 sel, int type, int s,
 
 static int vcpu_enter_mode(struct vcpu *vcpu, int cpl)
 {
-	bool lm = vcpu->vm->mode == VM_MODE_LONG64;
+	bool lm = vcpu->mode == VM_MODE_LONG64;
 	struct kvm_sregs sregs;
 	u16 rpl = cpl ? 3 : 0;
 	u16 cs, ds;
@@ -485,7 +487,7 @@ int vcpu_hypercall_loop(struct vcpu *vcpu, const struct hc_regs *hc,
 		.r11 = expect,
 	};
 
-	if (vcpu->vm->mode != VM_MODE_LONG64 || !count) {
+	if (vcpu->mode != VM_MODE_LONG64 || !count) {
 		fail("hypercall loops need long mode and a count\n");
 		return -1;
 	}
@@ -496,6 +498,31 @@ int vcpu_hypercall_loop(struct vcpu *vcpu, const struct hc_regs *hc,
 		return -1;
 	}
 	*mismatches = regs.r10;
+	return 0;
+}
+
+int vcpu_hypercall_batch(struct vcpu *vcpu, int cpl, u64 gpa, u64 count,
+			 u64 *ns)
+{
+	bool lm = vcpu->mode == VM_MODE_LONG64;
+	const u8 *stub;
+	struct kvm_regs regs = {
+		.rdi = gpa,
+		.rbp = count,
+	};
+
+	if (lm)
+		stub = vcpu->vm->intel ? guest_hc_batch64_vmcall :
+					 guest_hc_batch64_vmmcall;
+	else
+		stub = vcpu->vm->intel ? guest_hc_batch32_vmcall :
+					 guest_hc_batch32_vmmcall;
+	if (!count || (!lm && (count > UINT32_MAX || gpa > UINT32_MAX))) {
+		fail("a batch needs a count, and in 32-bit mode 32-bit values\n");
+		return -1;
+	}
+	if (vcpu_start(vcpu, cpl, stub, &regs) || vcpu_run_to_done(vcpu, ns))
+		return -1;
 	return 0;
 }
 

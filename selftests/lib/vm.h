@@ -45,6 +45,11 @@ struct vm;
 struct vcpu {
 	struct vm *vm;
 	int id;
+	/*
+	 * The mode the vCPU's calls run in: the VM's, unless the caller
+	 * changes it (every VM has both modes' GDT and page tables).
+	 */
+	enum vm_mode mode;
 	int fd;
 	struct kvm_run *run;
 	size_t run_size;
@@ -108,6 +113,27 @@ int vcpu_hypercall_loop(struct vcpu *vcpu, const struct hc_regs *hc,
 			u64 *ns);
 
 /*
+ * A batch of hypercalls (vcpu_hypercall_batch()): the caller fills in nr
+ * and args in guest memory, the guest writes ret.
+ */
+struct hc_batch_entry {
+	u64 nr;
+	u64 args[4];
+	u64 ret;
+};
+
+/*
+ * @count hypercalls (1 and up) from @cpl in one KVM_RUN, each with its
+ * own number and arguments: the guest reads the array of struct
+ * hc_batch_entry at guest address @gpa and writes each result to its
+ * entry's ret. A vCPU not in 64-bit mode loads the low halves and stores
+ * the 32-bit result zero-extended. *@ns, if not NULL, is the time KVM_RUN
+ * took.
+ */
+int vcpu_hypercall_batch(struct vcpu *vcpu, int cpl, u64 gpa, u64 count,
+			 u64 *ns);
+
+/*
  * Memory slot @slot (1 and up; slot 0 is the VM's main memory at GPA 0) of
  * @size bytes at guest address @gpa, backed by new anonymous memory, which
  * is returned (NULL on failure). vm_memslot_remove() takes the slot away
@@ -123,6 +149,8 @@ int vcpu_stat(struct vcpu *vcpu, const char *name, u64 *value);
 extern const u8 guest_code_start[], guest_code_end[];
 extern const u8 guest_hc_once_vmcall[], guest_hc_once_vmmcall[];
 extern const u8 guest_hc_loop_vmcall[], guest_hc_loop_vmmcall[];
+extern const u8 guest_hc_batch64_vmcall[], guest_hc_batch64_vmmcall[];
+extern const u8 guest_hc_batch32_vmcall[], guest_hc_batch32_vmmcall[];
 
 /* Whether a module is loaded, from /sys/module. */
 bool module_loaded(const char *name);
