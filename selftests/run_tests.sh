@@ -15,7 +15,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 out=$here/out
 ko=$dir/pvhook.ko
 test_ko=$dir/selftests/modules/pvhook_test_hc.ko
-PLAN=20
+PLAN=21
 . "$here/lib/ktap.sh"
 
 if [ "$(id -u)" != 0 ] || [ ! -e "$ko" ] || [ ! -e "$test_ko" ]; then
@@ -167,6 +167,7 @@ run_prog events "$out/events_test"
 run_prog records "$out/records_test"
 PVHOOK_TEST_KO=$test_ko run_prog hardening "$out/hardening_test"
 test_ftrace_stays_on; result $? ftrace_stays_on
+run_prog guest_fuzz "$out/guest_fuzz"
 test_ioctl_fuzz; result $? ioctl_fuzz
 run_prog pvhookctl "$here/pvhook/pvhookctl_test.sh" \
 	"$here/../tools/pvhookctl/pvhookctl" "$out/vmm_stub"
