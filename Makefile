@@ -8,6 +8,9 @@
 #   make check         everything CI runs: lint, then the VM test suite
 #   make lint          checkpatch --strict and sparse over our sources
 #   make test          the selftests on every test kernel (scripts/run-tests.sh)
+#   make check-debug   the selftests, full fuzz campaigns and the guest test on
+#                      the debug test host kernel (KASAN, lockdep, kmemleak, ...;
+#                      built once from linux-source, then cached)
 #   make bench         the hypercall benchmark in a test VM
 #   make dkms-install  copy the module sources to /usr/src/pvhook-VERSION and
 #                      have DKMS build and install them (KVERS=... for other
@@ -27,7 +30,7 @@ KVERS	?= $(KVER)
 
 PREFIX	?= /usr/local
 
-.PHONY: all modules guest clean lint test check bench selftests dkms-install dkms-remove \
+.PHONY: all modules guest clean lint test check check-debug bench selftests dkms-install dkms-remove \
 	dkms-install-guest dkms-remove-guest \
 	tools install-tools
 
@@ -91,6 +94,9 @@ test:
 	scripts/run-tests.sh
 
 check: lint test
+
+check-debug:
+	scripts/run-debug-tests.sh
 
 bench:
 	scripts/run-bench.sh

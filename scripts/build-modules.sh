@@ -32,6 +32,8 @@ for kver in "${kernels[@]}"; do
 	7.*)	run=("$top/scripts/trixie-chroot.sh") ;;
 	esac
 	kdir="/usr/src/linux-headers-$kver"
+	# A kernel built here (scripts/build-debug-kernel.sh) has its tree.
+	[ -d "$kdir" ] || kdir="/lib/modules/$kver/build"
 	echo "build-modules: $kver"
 	"${run[@]}" make -s -C "$out" KDIR="$kdir" W=1 modules
 	"${run[@]}" make -s -C "$kdir" M="$out/selftests/modules" W=1 \

@@ -14,6 +14,9 @@
 : "${PVHOOK_CACHE:=/var/cache/pvhook}"
 : "${TRIXIE_ROOT:=$PVHOOK_CACHE/trixie}"
 : "${KSRC_EXTRACT:=$PVHOOK_CACHE/linux-source-$SRC_612}"
+# The debug test host kernel (scripts/build-debug-kernel.sh): its build
+# tree and cache; its version, once built, is in $PVHOOK_DEBUG_CACHE/kver.
+: "${PVHOOK_DEBUG_CACHE:=$PVHOOK_CACHE/debug-kernel}"
 
 # The kernels the test suite runs on, in order.
 : "${PVHOOK_TEST_KERNELS:=$KVER_612 $KVER_73}"
@@ -22,7 +25,7 @@
 : "${PVHOOK_HOST_TEST_KERNELS:=$KVER_61}"
 
 export KVER_61 KVER_612 SRC_612 KVER_73 DEBIAN_MIRROR PVHOOK_CACHE TRIXIE_ROOT \
-	KSRC_EXTRACT PVHOOK_TEST_KERNELS PVHOOK_HOST_TEST_KERNELS
+	KSRC_EXTRACT PVHOOK_DEBUG_CACHE PVHOOK_TEST_KERNELS PVHOOK_HOST_TEST_KERNELS
 
 # Module and package tools live in sbin; a root shell from `su` or a CI job
 # may not have it in PATH.
