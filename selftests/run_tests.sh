@@ -98,27 +98,33 @@ test_module_hc() {
 
 # While pvhook is loaded, ftrace cannot be turned off (it would silence
 # the VM destruction callback and leave destroyed VMs in pvhook's table);
-# while ftrace is off, pvhook refuses to load, with one clear line.
+# while ftrace is off, pvhook refuses to load, with one clear line. A
+# kernel that never lets ftrace be turned off (7.3 answers EOPNOTSUPP
+# without pvhook too) has nothing to guard: noted. pvhook is loaded again
+# on every path, for the tests after this one.
 test_ftrace_stays_on() {
-	local f=/proc/sys/kernel/ftrace_enabled rc=0 mark
+	local f=/proc/sys/kernel/ftrace_enabled rc=0 mark err
 	if echo 0 >"$f" 2>/dev/null; then
 		note "kernel.ftrace_enabled=0 accepted while pvhook is loaded"
 		rc=1
 	fi
 	[ "$(cat "$f")" = 1 ] || { note "ftrace_enabled is $(cat "$f")"; echo 1 >"$f"; rc=1; }
 	rmmod pvhook || return 1
-	echo 0 >"$f" || { note "cannot turn ftrace off without pvhook"; return 1; }
-	mark="pvhook ftrace test $RANDOM"
-	echo "$mark" >/dev/kmsg
-	if insmod "$ko" 2>/dev/null; then
-		note "pvhook loaded with ftrace off"
-		rmmod pvhook
-		rc=1
+	if ! err=$( (echo 0 >"$f") 2>&1); then
+		note "this kernel does not turn ftrace off, pvhook or not: ${err##*: }"
+	else
+		mark="pvhook ftrace test $RANDOM"
+		echo "$mark" >/dev/kmsg
+		if insmod "$ko" 2>/dev/null; then
+			note "pvhook loaded with ftrace off"
+			rmmod pvhook
+			rc=1
+		fi
+		[ ! -e /sys/module/pvhook ] || { note "pvhook left behind"; rc=1; }
+		dmesg | sed -n "/$mark/,\$p" | grep -q 'pvhook: .*ftrace is off' ||
+			{ note "no message that ftrace is off"; rc=1; }
+		echo 1 >"$f"
 	fi
-	[ ! -e /sys/module/pvhook ] || { note "pvhook left behind"; rc=1; }
-	dmesg | sed -n "/$mark/,\$p" | grep -q 'pvhook: .*ftrace is off' ||
-		{ note "no message that ftrace is off"; rc=1; }
-	echo 1 >"$f"
 	insmod "$ko" || return 1
 	[ "$(traced_kvm_funcs)" = 2 ] || { note "not hooked after ftrace came back"; rc=1; }
 	return $rc
