@@ -37,7 +37,9 @@ KERNEL_REPORTS='Oops|BUG:|BUG at|WARNING:|KASAN|KFENCE|UBSAN|lockdep|possible ci
 # the kernel's reports
 kernel_log_clean() {
 	local bad
-	bad=$(dmesg | grep -E "$KERNEL_REPORTS" || true)
+	# A debug kernel's boot banner names lockdep without reporting.
+	bad=$(dmesg | grep -E "$KERNEL_REPORTS" |
+		grep -v 'RCU lockdep checking is enabled' || true)
 	if [ -n "$bad" ]; then
 		dmesg | sed 's/^/# /'
 		return 1
