@@ -52,22 +52,7 @@ if [ "$quick" = 0 ]; then
 fi
 
 mkdir -p build/logs
-passed=0
-failed=0
-add_totals() {	# add_totals NAME LOG
-	local totals p f
-	totals=$(grep -a '^# Totals: pass:' "$2" | tail -n1)
-	if [ -z "$totals" ]; then
-		echo "not ok: $1 ended without a result (crash or timeout)"
-		failed=$((failed + 1))
-		return
-	fi
-	p=$(sed -E 's/^# Totals: pass:([0-9]+) .*/\1/' <<<"$totals")
-	f=$(sed -E 's/^# Totals: pass:[0-9]+ fail:([0-9]+).*/\1/' <<<"$totals")
-	echo "=== $1: $p passed, $f failed"
-	passed=$((passed + p))
-	failed=$((failed + f))
-}
+. "$top/scripts/lib/totals.sh"
 
 log=build/logs/selftests-$kver.log
 echo "=== selftests on $kver"

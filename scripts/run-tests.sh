@@ -28,24 +28,7 @@ scripts/build-modules.sh "${host_kernels[@]}" "${kernels[@]}" || { echo "0 passe
 make -s -C selftests || { echo "0 passed, 1 failed"; exit 1; }
 
 mkdir -p build/logs
-passed=0
-failed=0
-
-# add_totals NAME LOG: add a KTAP log's "# Totals" to the sums.
-add_totals() {
-	local totals p f
-	totals=$(grep -a '^# Totals: pass:' "$2" | tail -n1)
-	if [ -z "$totals" ]; then
-		echo "not ok: $1 ended without a result (crash or timeout)"
-		failed=$((failed + 1))
-		return
-	fi
-	p=$(sed -E 's/^# Totals: pass:([0-9]+) .*/\1/' <<<"$totals")
-	f=$(sed -E 's/^# Totals: pass:[0-9]+ fail:([0-9]+).*/\1/' <<<"$totals")
-	echo "=== $1: $p passed, $f failed"
-	passed=$((passed + p))
-	failed=$((failed + f))
-}
+. "$top/scripts/lib/totals.sh"
 
 for kver in "${host_kernels[@]}" "${kernels[@]}"; do
 	log="build/logs/selftests-$kver.log"
