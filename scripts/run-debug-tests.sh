@@ -11,9 +11,12 @@
 # pvhook or KVM (kmemleak_clean).
 # Prints each part's KTAP and, last, "N passed, N failed".
 #
-# usage: run-debug-tests.sh [--host-only] [--quick]
+# usage: run-debug-tests.sh [--host-only] [--quick | --ci]
 #   --host-only  skip the guest end-to-end test
 #   --quick      the fuzz campaigns of make check, not the full ones
+#   --ci         the part make check runs (scripts/run-tests.sh): the
+#                selftests that drive pvhook's paths hardest, with short
+#                fuzz campaigns, and no guest end-to-end test
 # PVHOOK_FUZZ_OPS (default 300000) and PVHOOK_GUEST_FUZZ_CALLS (default
 # 1000000) size the full campaigns; PVHOOK_FUZZ_SEED and
 # PVHOOK_GUEST_FUZZ_SEED replay one.
@@ -24,18 +27,27 @@ cd "$top"
 
 guest=1
 quick=0
+only=
+# What --ci runs (PVHOOK_SELFTESTS of selftests/run_tests.sh, which adds
+# load, unload and the log and leak scans): every path of a hypercall,
+# served calls, records, the hardening checks, both fuzzers and unload
+# under load.
+ci_tests="hypercall module_hypercalls served_by_process events records hardening guest_fuzz ioctl_fuzz load_unload_20_while_calling reload"
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--host-only) guest=0; shift ;;
 	--quick) quick=1; shift ;;
+	--ci) quick=1; guest=0; only=$ci_tests; shift ;;
 	-h|--help)
-		echo "usage: run-debug-tests.sh [--host-only] [--quick]"
+		echo "usage: run-debug-tests.sh [--host-only] [--quick | --ci]"
 		echo "The selftests (and the guest end-to-end test) on the debug test host kernel."
 		exit 0 ;;
 	*) echo "run-debug-tests: unknown argument $1" >&2; exit 2 ;;
 	esac
 done
 
+limit=3600
+[ -n "$only" ] && limit=1800
 start=$SECONDS
 kver=$(scripts/build-debug-kernel.sh | tail -n1) || { echo "0 passed, 1 failed"; exit 1; }
 echo "=== debug kernel $kver ready after $((SECONDS - start)) s"
@@ -49,6 +61,10 @@ done
 if [ "$quick" = 0 ]; then
 	fuzz+=("PVHOOK_FUZZ_OPS=${PVHOOK_FUZZ_OPS:-300000}"
 	       "PVHOOK_GUEST_FUZZ_CALLS=${PVHOOK_GUEST_FUZZ_CALLS:-1000000}")
+elif [ -n "$only" ]; then
+	fuzz+=("PVHOOK_FUZZ_OPS=${PVHOOK_FUZZ_OPS:-20000}"
+	       "PVHOOK_GUEST_FUZZ_CALLS=${PVHOOK_GUEST_FUZZ_CALLS:-20000}"
+	       "PVHOOK_SELFTESTS=$only")
 fi
 
 mkdir -p build/logs
@@ -57,7 +73,7 @@ mkdir -p build/logs
 log=build/logs/selftests-$kver.log
 echo "=== selftests on $kver"
 t=$SECONDS
-scripts/vm-run.sh -k "$kver" -t "${PVHOOK_DEBUG_TIMEOUT:-3600}" -- \
+scripts/vm-run.sh -k "$kver" -t "${PVHOOK_DEBUG_TIMEOUT:-$limit}" -- \
 	env "${fuzz[@]}" selftests/run_tests.sh "build/$kver" 2>&1 | tee "$log"
 echo "=== selftests on $kver took $((SECONDS - t)) s"
 add_totals "$kver" "$log"

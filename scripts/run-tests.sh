@@ -6,12 +6,17 @@
 # the guest module's end-to-end test on each test kernel, in a Linux guest
 # of the test host (scripts/run-guest-tests.sh; PVHOOK_TEST_GUEST=0 skips
 # it); then the DKMS installation test (scripts/test-dkms.sh;
-# PVHOOK_TEST_DKMS=0 skips it).
+# PVHOOK_TEST_DKMS=0 skips it); then the debug kernel's part
+# (scripts/run-debug-tests.sh --ci, which builds the debug test host
+# kernel, beside the tests before it, unless its cached build is current;
+# PVHOOK_TEST_DEBUG=0 skips it).
 # Prints each part's KTAP and, last, "N passed, N failed" over all.
 #
 # usage: run-tests.sh [KVER...]
 #   default: $PVHOOK_TEST_KERNELS, and the host selftests alone on
-#   $PVHOOK_HOST_TEST_KERNELS (bookworm's 6.1)
+#   $PVHOOK_HOST_TEST_KERNELS (bookworm's 6.1), and the debug kernel's
+#   part; given kernels, those alone (PVHOOK_TEST_DEBUG=1 adds the debug
+#   kernel's part)
 set -uo pipefail
 . "$(dirname "$0")/lib/config.sh"
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -19,7 +24,9 @@ cd "$top"
 
 kernels=("$@")
 host_kernels=()
+debug=${PVHOOK_TEST_DEBUG:-0}
 if [ "${#kernels[@]}" = 0 ]; then
+	debug=${PVHOOK_TEST_DEBUG:-1}
 	read -ra kernels <<<"$PVHOOK_TEST_KERNELS"
 	read -ra host_kernels <<<"$PVHOOK_HOST_TEST_KERNELS"
 fi
@@ -28,6 +35,16 @@ scripts/build-modules.sh "${host_kernels[@]}" "${kernels[@]}" || { echo "0 passe
 make -s -C selftests || { echo "0 passed, 1 failed"; exit 1; }
 
 mkdir -p build/logs
+# The debug kernel's build (about 14 minutes on 2 cores from scratch; at
+# once when cached) runs beside the test VMs at the lowest priority: a
+# test VM keeps one core busy under single-threaded TCG, the build takes
+# what is left.
+debug_build=
+if [ "$debug" = 1 ]; then
+	nice -n 19 scripts/build-debug-kernel.sh >build/logs/debug-build.log 2>&1 &
+	debug_build=$!
+	trap '[ -n "$debug_build" ] && kill "$debug_build" 2>/dev/null' EXIT
+fi
 . "$top/scripts/lib/totals.sh"
 
 for kver in "${host_kernels[@]}" "${kernels[@]}"; do
@@ -53,6 +70,25 @@ if [ "${PVHOOK_TEST_DKMS:-1}" = 1 ]; then
 	echo "=== DKMS"
 	scripts/test-dkms.sh 2>&1 | tee build/logs/dkms.log
 	add_totals dkms build/logs/dkms.log
+fi
+
+if [ -n "$debug_build" ]; then
+	echo "=== debug kernel"
+	wait "$debug_build"
+	status=$?
+	debug_build=
+	cat build/logs/debug-build.log
+	if [ "$status" = 0 ]; then
+		# Its selftests' KTAP is in its output; its own summary is not
+		# counted.
+		scripts/run-debug-tests.sh --ci 2>&1 |
+			sed -u 's/^[0-9]* passed, [0-9]* failed$/=== debug kernel: &/' |
+			tee build/logs/debug.log
+		add_totals "debug kernel" build/logs/debug.log
+	else
+		echo "not ok: the debug kernel did not build"
+		failed=$((failed + 1))
+	fi
 fi
 
 echo "${passed} passed, ${failed} failed"

@@ -15,7 +15,6 @@ here=$(cd "$(dirname "$0")" && pwd)
 out=$here/out
 ko=$dir/pvhook.ko
 test_ko=$dir/selftests/modules/pvhook_test_hc.ko
-PLAN=21
 . "$here/lib/ktap.sh"
 
 if [ "$(id -u)" != 0 ] || [ ! -e "$ko" ] || [ ! -e "$test_ko" ]; then
@@ -133,6 +132,8 @@ test_ftrace_stays_on() {
 # The fuzzer of hostile callers; then pvhook must unload (no file of it
 # left open) and leave KVM's reference count as before it was loaded, and
 # loads again for the tests after this one.
+test_reload() { insmod "$ko" && rmmod pvhook; }
+
 test_ioctl_fuzz() {
 	local before rc=0
 	before=$(kvm_refcnt)
@@ -153,34 +154,71 @@ VENDOR=$(vendor_module)
 KVM_REFCNT=none
 # Debug kernels (scripts/run-debug-tests.sh) also get a leak scan.
 KMEMLEAK=0
-have_kmemleak && { KMEMLEAK=1; PLAN=$((PLAN + 1)); }
+have_kmemleak && KMEMLEAK=1
+
+# The tests in order: "NAME COMMAND..." (run_prog NAME COMMAND... when
+# COMMAND is a program, else COMMAND's status is the result).
+# PVHOOK_SELFTESTS="NAME..." runs those alone (the debug kernel's part of
+# make check: scripts/run-debug-tests.sh --ci); load, the unload and the
+# log scan always run.
+tests=(
+	"load_fails_without_kvm test_load_fails_without_kvm"
+	"absent_before_load prog $out/absent_test"
+	"load test_load"
+	"hypercall prog $out/hypercall_test"
+	"trace prog $out/trace_test"
+	"module_hypercalls test_module_hc"
+	"uapi prog $out/uapi_test"
+	"policy prog $out/policy_test"
+	"served_by_process prog $out/served_test"
+	"events prog $out/events_test"
+	"records prog $out/records_test"
+	"hardening prog env PVHOOK_TEST_KO=$test_ko $out/hardening_test"
+	"ftrace_stays_on test_ftrace_stays_on"
+	"guest_fuzz prog $out/guest_fuzz"
+	"ioctl_fuzz test_ioctl_fuzz"
+	"pvhookctl prog $here/pvhook/pvhookctl_test.sh $here/../tools/pvhookctl/pvhookctl $out/vmm_stub"
+	"load_unload_20_while_calling prog env PVHOOK_KO=$ko $out/load_unload_test"
+	"unload_restores_kvm test_unload_restores_kvm"
+	"absent_after_unload prog $out/absent_test"
+	"reload test_reload"
+)
+always=" load unload_restores_kvm "
+only=${PVHOOK_SELFTESTS:-}
+if [ -n "$only" ]; then
+	for name in $only; do
+		printf '%s\n' "${tests[@]}" | grep -q "^$name " ||
+			{ echo "run_tests: no test $name" >&2; exit 2; }
+	done
+fi
+selected=()
+for t in "${tests[@]}"; do
+	name=${t%% *}
+	if [ -z "$only" ] || [[ " $only " == *" $name "* ]] || [[ "$always" == *" $name "* ]]; then
+		selected+=("$t")
+	fi
+done
+PLAN=$((${#selected[@]} + KMEMLEAK + 1))
 
 echo "TAP version 13"
 echo "1..$PLAN"
-note "pvhook selftests on $(uname -r), $VENDOR"
+note "pvhook selftests on $(uname -r), $VENDOR${only:+ (only: $only)}"
 
-test_load_fails_without_kvm; result $? load_fails_without_kvm
 modprobe "$VENDOR"
-run_prog absent_before_load "$out/absent_test"
-test_load; result $? load
-run_prog hypercall "$out/hypercall_test"
-run_prog trace "$out/trace_test"
-test_module_hc; result $? module_hypercalls
-run_prog uapi "$out/uapi_test"
-run_prog policy "$out/policy_test"
-run_prog served_by_process "$out/served_test"
-run_prog events "$out/events_test"
-run_prog records "$out/records_test"
-PVHOOK_TEST_KO=$test_ko run_prog hardening "$out/hardening_test"
-test_ftrace_stays_on; result $? ftrace_stays_on
-run_prog guest_fuzz "$out/guest_fuzz"
-test_ioctl_fuzz; result $? ioctl_fuzz
-run_prog pvhookctl "$here/pvhook/pvhookctl_test.sh" \
-	"$here/../tools/pvhookctl/pvhookctl" "$out/vmm_stub"
-PVHOOK_KO=$ko run_prog load_unload_20_while_calling "$out/load_unload_test"
-test_unload_restores_kvm; result $? unload_restores_kvm
-run_prog absent_after_unload "$out/absent_test"
-insmod "$ko" && rmmod pvhook; result $? reload
+for t in "${selected[@]}"; do
+	read -ra cmd <<<"$t"
+	name=${cmd[0]}
+	start=$SECONDS
+	if [ "${cmd[1]}" = prog ]; then
+		run_prog "$name" "${cmd[@]:2}"
+	else
+		"${cmd[1]}"
+		result $? "$name"
+	fi
+	note "$name took $((SECONDS - start)) s"
+	# Without KVM, the next test (absent_before_load) needs it back.
+	[ "$name" = load_fails_without_kvm ] && modprobe "$VENDOR"
+done
 [ "$KMEMLEAK" = 1 ] && { kmemleak_clean; result $? kmemleak_clean; }
 kernel_log_clean; result $? kernel_log_clean
 [ "$n" = "$PLAN" ] || result 1 "plan_complete"
