@@ -27,13 +27,13 @@ static unsigned long pvhook_hc_features(const struct pvhook_call *call)
 	return pvhook_features();
 }
 
-static unsigned long pvhook_hc_ping(const struct pvhook_call *call)
+unsigned long pvhook_hc_ping(const struct pvhook_call *call)
 {
 	return call->args[0];
 }
 
 /* The dispatcher made the VM known before calling us. */
-static unsigned long pvhook_hc_notify(const struct pvhook_call *call)
+unsigned long pvhook_hc_notify(const struct pvhook_call *call)
 {
 	struct pvhook_vm *vm = pvhook_vm_find_live(call->vcpu->kvm);
 

@@ -9,13 +9,14 @@
  * nothing outside them does, which is what module unload relies on (see
  * pvhook_kvm_detach()).
  */
+#include <linux/indirect_call_wrapper.h>
 #include <linux/kvm_host.h>
 #include <linux/kvm_para.h>
 #include <linux/module.h>
 #include <linux/nospec.h>
 #include <linux/sched/clock.h>
 
-#include "pvhook.h"
+#include "fast_path.h"
 
 #define CREATE_TRACE_POINTS
 #include "trace.h"
@@ -25,8 +26,15 @@ static unsigned long pvhook_call_handler(const struct pvhook_hypercall *hc,
 {
 	unsigned long ret;
 
+	/*
+	 * pvhook's own handlers: the ones guests call often are called
+	 * directly, not through a retpoline (the rest, PROBE, FEATURES and
+	 * RING_SETUP, once per guest or vCPU).
+	 */
 	if (hc->owner == THIS_MODULE)
-		return hc->handler(call);
+		return INDIRECT_CALL_4(hc->handler, pvhook_hc_ping,
+				       pvhook_hc_notify, pvhook_hc_ring_flush,
+				       pvhook_hc_op, call);
 
 	/* The owner is going away: its numbers are already gone. */
 	if (!try_module_get(hc->owner))
@@ -47,20 +55,16 @@ static u64 pvhook_elapsed_ns(u64 start)
 	return ns > 0 ? ns : 0;
 }
 
-/* What a VM with pvhook off sees: a host without pvhook. */
-static unsigned long pvhook_absent(const struct pvhook_call *call)
-{
-	return call->cpl ? -KVM_EPERM : -KVM_ENOSYS;
-}
-
 /*
- * Apply @vm's policy to @call and run the handler. The caller holds
- * pvhook_srcu for numbers in the module range and pvhook_user_srcu for the
- * others.
+ * Apply @vm's policy to @call and run the handler; @v is the calling vCPU's
+ * state (NULL when out of memory), @now the call's local_clock(). The
+ * caller holds pvhook_srcu for numbers in the module range and
+ * pvhook_user_srcu for the others.
  */
 static unsigned long pvhook_dispatch_vm(struct pvhook_vm *vm,
+					struct pvhook_vcpu *v,
 					const struct pvhook_call *call,
-					bool *throttled)
+					u64 now, bool *throttled)
 {
 	unsigned int idx = call->nr - PVHOOK_HC_BASE;
 	const struct pvhook_hypercall *hc = NULL;
@@ -96,7 +100,8 @@ static unsigned long pvhook_dispatch_vm(struct pvhook_vm *vm,
 		return -KVM_EPERM;
 	if (!allowed)
 		return -KVM_EPERM;
-	if (rate && pvhook_vm_throttle(vm, call->vcpu, rate)) {
+	/* A vCPU without state (out of memory) cannot be held to a rate. */
+	if (rate && (!v || pvhook_vcpu_throttle(v, rate, now))) {
 		*throttled = true;
 		return -PVHOOK_EAGAIN;
 	}
@@ -110,7 +115,8 @@ static unsigned long pvhook_dispatch_vm(struct pvhook_vm *vm,
 /**
  * pvhook_dispatch() - serve one hypercall whose number is in pvhook's range
  * @call: the call, with number and arguments already truncated for callers
- *        not in 64-bit mode
+ *        not in 64-bit mode, of a VM itself (not of a nested guest: see
+ *        kvm_hook.c)
  *
  * Return: the value for the guest's RAX.
  */
@@ -118,13 +124,13 @@ unsigned long pvhook_dispatch(const struct pvhook_call *call)
 {
 	struct srcu_struct *srcu = &pvhook_srcu;
 	bool throttled = false;
+	struct pvhook_vcpu *v;
 	struct pvhook_vm *vm;
 	unsigned long ret;
 	u64 start;
 	int idx;
 
-	if (!pvhook_nr_in_range(call->nr) ||
-	    pvhook_vcpu_in_nested_guest(call->vcpu))
+	if (!pvhook_nr_in_range(call->nr))
 		return pvhook_absent(call);
 	if (!pvhook_nr_is_module(call->nr))
 		srcu = &pvhook_user_srcu;
@@ -133,9 +139,13 @@ unsigned long pvhook_dispatch(const struct pvhook_call *call)
 	idx = srcu_read_lock(srcu);
 	vm = pvhook_vm_of_vcpu(call->vcpu);
 	if (vm) {
-		ret = pvhook_dispatch_vm(vm, call, &throttled);
-		pvhook_stats_account(vm, call->nr - PVHOOK_HC_BASE, ret,
-				     pvhook_elapsed_ns(start), throttled);
+		/* NULL when out of memory: the call is not counted. */
+		v = pvhook_vcpu_state(vm, call->vcpu);
+		ret = pvhook_dispatch_vm(vm, v, call, start, &throttled);
+		if (v)
+			pvhook_stats_account(v, call->nr - PVHOOK_HC_BASE, ret,
+					     pvhook_elapsed_ns(start),
+					     throttled);
 	} else {
 		ret = pvhook_absent(call);
 	}

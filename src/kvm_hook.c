@@ -106,6 +106,22 @@ bool pvhook_vcpu_long_mode(struct kvm_vcpu *vcpu)
 	return l;
 }
 
+/*
+ * KVM hands a nested guest's VMCALL/VMMCALL that its L1 hypervisor does
+ * not intercept to its own hypercall code, with L2's registers, CPL and
+ * addresses. pvhook answers only the VM itself: to a nested guest, a host
+ * without pvhook. Checked here, where KVM's internals are known, and
+ * inline, as every pvhook hypercall passes here.
+ */
+static __always_inline unsigned long
+pvhook_hook_dispatch(const struct pvhook_call *call)
+{
+	/* KVM's is_guest_mode(), from arch/x86/kvm/kvm_cache_regs.h */
+	if (unlikely(call->vcpu->arch.hflags & HF_GUEST_MASK))
+		return pvhook_absent(call);
+	return pvhook_dispatch(call);
+}
+
 static void pvhook_call_truncate(struct pvhook_call *call)
 {
 	int i;
@@ -170,7 +186,7 @@ int pvhook_hook_entry(struct kvm_vcpu *vcpu, int cpl,
 
 	pvhook_call_read_regs(&call, vcpu);
 	++vcpu->stat.hypercalls;
-	vcpu->run->hypercall.ret = pvhook_dispatch(&call);
+	vcpu->run->hypercall.ret = pvhook_hook_dispatch(&call);
 	return 1;
 }
 
@@ -206,7 +222,7 @@ unsigned long pvhook_hook_entry(struct kvm_vcpu *vcpu, unsigned long nr,
 
 	if (!op_64_bit)
 		pvhook_call_truncate(&call);
-	ret = pvhook_dispatch(&call);
+	ret = pvhook_hook_dispatch(&call);
 	++vcpu->stat.hypercalls;
 	return ret;
 }
@@ -251,7 +267,7 @@ int pvhook_hook_entry(struct kvm_vcpu *vcpu)
 	idx = srcu_read_lock(&pvhook_user_srcu);
 	pvhook_call_read_regs(&call, vcpu);
 	call.cpl = pvhook_vcpu_cpl(vcpu);
-	ret = pvhook_dispatch(&call);
+	ret = pvhook_hook_dispatch(&call);
 	if (!call.long_mode)
 		ret = (u32)ret;
 
@@ -420,23 +436,6 @@ bool pvhook_hook_redirect(struct kvm_vcpu *vcpu, unsigned long nr_arg)
 	if (pvhook_kvm_branches_off(vcpu))
 		return false;
 	return !(nr >> 32) || !pvhook_vcpu_long_mode(vcpu);
-}
-
-/**
- * pvhook_vcpu_in_nested_guest() - whether a hypercall comes from a guest
- *                                 of the VM (a nested, L2, guest)
- * @vcpu: the vCPU
- *
- * KVM hands a nested guest's VMCALL/VMMCALL that its L1 hypervisor does
- * not intercept to its own hypercall code, with L2's registers, CPL and
- * addresses. pvhook answers only the VM itself.
- *
- * Return: true when @vcpu runs a nested guest.
- */
-bool pvhook_vcpu_in_nested_guest(struct kvm_vcpu *vcpu)
-{
-	/* KVM's is_guest_mode(), from arch/x86/kvm/kvm_cache_regs.h */
-	return vcpu->arch.hflags & HF_GUEST_MASK;
 }
 
 /**

@@ -24,6 +24,7 @@
 #define _PVHOOK_INTERNAL_H
 
 #include <linux/kref.h>
+#include <linux/kvm_para.h>
 #include <linux/list.h>
 #include <linux/pvhook.h>
 #include <linux/spinlock.h>
@@ -40,7 +41,6 @@ struct pvhook_handle;
 int pvhook_kvm_attach(void);
 void pvhook_kvm_detach(void);
 bool pvhook_vcpu_long_mode(struct kvm_vcpu *vcpu);
-bool pvhook_vcpu_in_nested_guest(struct kvm_vcpu *vcpu);
 void pvhook_hook_tramp(void);
 bool pvhook_hook_redirect(struct kvm_vcpu *vcpu, unsigned long nr_arg);
 const char *pvhook_kvm_attach_point(void);
@@ -53,6 +53,12 @@ void pvhook_vcpu_kvm_srcu_lock(struct kvm_vcpu *vcpu)
 
 /* dispatch.c */
 unsigned long pvhook_dispatch(const struct pvhook_call *call);
+
+/* What a VM with pvhook off sees: a host without pvhook. */
+static inline unsigned long pvhook_absent(const struct pvhook_call *call)
+{
+	return call->cpl ? -KVM_EPERM : -KVM_ENOSYS;
+}
 
 /*
  * registry.c. pvhook_srcu covers the hypercalls of the module range, whose
@@ -69,21 +75,56 @@ int pvhook_registry_init(void);
 void pvhook_registry_exit(void);
 int pvhook_registry_add(struct pvhook_hypercall *hc);
 void pvhook_registry_remove(struct pvhook_hypercall *hc);
-const struct pvhook_hypercall *pvhook_registry_lookup(unsigned long nr);
 void pvhook_registry_bitmap(__u64 bitmap[4]);
 int pvhook_registry_describe(struct pvhook_hc_info *hi);
 
 /* builtin.c */
 u64 pvhook_features(void);
+unsigned long pvhook_hc_ping(const struct pvhook_call *call);
+unsigned long pvhook_hc_notify(const struct pvhook_call *call);
 int pvhook_builtin_init(void);
 void pvhook_builtin_exit(void);
 
 /* stats.c */
+
+/**
+ * struct pvhook_hc_counters - one number's counters in one vCPU
+ * @calls: calls
+ * @errors: calls answered with an error
+ * @throttled: calls refused by the rate limit
+ * @time_hist: calls by log2 of the nanoseconds pvhook took to answer
+ *
+ * Only the vCPU's thread writes them (KVM runs a vCPU in one thread at a
+ * time), with plain stores; readers sum the vCPUs' counters.
+ */
 struct pvhook_hc_counters {
-	atomic64_t calls;
-	atomic64_t errors;
-	atomic64_t throttled;
-	atomic64_t time_hist[PVHOOK_HIST_BUCKETS];
+	u64 calls;
+	u64 errors;
+	u64 throttled;
+	u64 time_hist[PVHOOK_HIST_BUCKETS];
+};
+
+/**
+ * struct pvhook_vcpu - pvhook's state of one vCPU (vm.c)
+ * @rate_start: start of the vCPU's rate-limit window (local_clock())
+ * @rate_calls: calls counted in the window
+ * @calls: the vCPU's calls, all numbers together
+ * @errors: of which answered with an error
+ * @throttled: of which refused by the rate limit
+ * @counters: per-number counters, allocated on the number's first call
+ *            and published with a release store
+ *
+ * No lock: only the vCPU's thread writes it, and no two vCPUs write one
+ * cache line, so counting a call costs no atomic and no shared line.
+ * Readers (the statistics ioctls) read each field whole.
+ */
+struct pvhook_vcpu {
+	u64 rate_start;
+	u32 rate_calls;
+	u64 calls;
+	u64 errors;
+	u64 throttled;
+	struct pvhook_hc_counters *counters[PVHOOK_HC_COUNT];
 };
 
 /**
@@ -101,12 +142,10 @@ struct pvhook_op_counters {
 };
 
 struct pvhook_vm;
-void pvhook_stats_account(struct pvhook_vm *vm, unsigned int idx,
-			  unsigned long ret, u64 ns, bool throttled);
 void pvhook_stats_totals(struct pvhook_vm *vm, struct pvhook_vm_info *info);
 unsigned int pvhook_stats_fill(struct pvhook_vm *vm,
 			       struct pvhook_hc_stats *out, unsigned int room);
-void pvhook_stats_free(struct pvhook_vm *vm);
+void pvhook_stats_free(struct pvhook_vcpu *v);
 unsigned int pvhook_stats_ops_fill(struct pvhook_vm *vm,
 				   struct pvhook_op_stats *out,
 				   unsigned int room, u64 *flushes,
@@ -155,9 +194,11 @@ struct pvhook_served {
  * @pid: KVM's userspace_pid
  * @stats_id: KVM's stats id
  * @policy: the current policy (RCU)
- * @counters: per-number counters, allocated on the number's first call
+ * @vcpus: the vCPUs' state, by vcpu_idx (KVM_MAX_VCPUS entries), each
+ *         allocated on the vCPU's first call and published with a release
+ *         store
+ * @nr_vcpus: one more than the highest index in @vcpus in use
  * @events: events the VM posted
- * @vcpu_rate: rate-limit windows of the vCPUs, by vcpu_idx
  * @vcpu_ring: record rings of the vCPUs, by vcpu_idx (records.c); only
  *             the vCPU's own thread changes or reads its entry
  * @ops: counters of guest paravirt-operation records
@@ -176,9 +217,9 @@ struct pvhook_vm {
 	pid_t pid;
 	char stats_id[PVHOOK_STATS_NAME_SIZE];
 	struct pvhook_vm_policy __rcu *policy;
-	struct pvhook_hc_counters *counters[PVHOOK_HC_COUNT];
+	struct pvhook_vcpu **vcpus;
+	unsigned int nr_vcpus;
 	atomic64_t events;
-	struct xarray vcpu_rate;
 	struct xarray vcpu_ring;
 	struct pvhook_op_counters ops;
 	spinlock_t lock;	/* see above */
@@ -190,7 +231,6 @@ struct pvhook_vm {
 };
 
 void pvhook_vms_exit(void);
-struct pvhook_vm *pvhook_vm_of_vcpu(struct kvm_vcpu *vcpu);
 struct pvhook_vm *pvhook_vm_find_live(struct kvm *kvm);
 struct pvhook_vm *pvhook_vm_get(struct kvm *kvm);
 struct pvhook_vm *pvhook_vm_get_by_id(u64 id);
@@ -201,8 +241,6 @@ void pvhook_vm_unlink_handle(struct pvhook_vm *vm, struct pvhook_handle *h);
 unsigned int pvhook_vm_count(void);
 unsigned int pvhook_vm_list(struct pvhook_vm_info *out, unsigned int room);
 int pvhook_vm_info(struct pvhook_vm *vm, struct pvhook_vm_info *info);
-bool pvhook_vm_throttle(struct pvhook_vm *vm, struct kvm_vcpu *vcpu,
-			u32 limit);
 void pvhook_vm_get_policy(struct pvhook_vm *vm, struct pvhook_policy *out);
 int pvhook_vm_set_policy(struct pvhook_vm *vm, const struct pvhook_policy *in);
 

@@ -33,7 +33,7 @@
 #include <linux/uaccess.h>
 #include <linux/xarray.h>
 
-#include "pvhook.h"
+#include "fast_path.h"
 
 /* Records copied and posted at a time: 512 bytes of stack. */
 #define PVHOOK_RING_CHUNK	16

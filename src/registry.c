@@ -13,12 +13,13 @@
 #include <linux/rcupdate.h>
 #include <linux/string.h>
 
-#include "pvhook.h"
+#include "fast_path.h"
 
 struct srcu_struct pvhook_srcu;
 struct srcu_struct pvhook_user_srcu;
 
-static struct pvhook_hypercall __rcu *pvhook_table[PVHOOK_HC_COUNT];
+/* Read inline by pvhook_registry_lookup() (fast_path.h). */
+struct pvhook_hypercall __rcu *pvhook_table[PVHOOK_HC_COUNT];
 static DEFINE_MUTEX(pvhook_table_lock);
 
 int pvhook_registry_init(void)
@@ -41,19 +42,6 @@ void pvhook_registry_exit(void)
 	srcu_barrier(&pvhook_srcu);
 	cleanup_srcu_struct(&pvhook_user_srcu);
 	cleanup_srcu_struct(&pvhook_srcu);
-}
-
-/*
- * @nr is in pvhook's range. The caller holds pvhook_srcu's read lock for a
- * number of the module range, pvhook_user_srcu's for a built-in one: the
- * built-ins change only at load and unload, and unload waits for
- * pvhook_user_srcu.
- */
-const struct pvhook_hypercall *pvhook_registry_lookup(unsigned long nr)
-{
-	return srcu_dereference_check(pvhook_table[nr - PVHOOK_HC_BASE],
-				      &pvhook_srcu,
-				      srcu_read_lock_held(&pvhook_user_srcu));
 }
 
 /* The numbers served in the kernel, as a bitmap by index from the base. */

@@ -5,70 +5,48 @@
  * counts of guest paravirt-operation records, which records.c keeps in
  * struct pvhook_vm itself.
  *
- * A number's counters are allocated at its first call, so a VM costs
- * memory only for the numbers it uses (at most PVHOOK_HC_COUNT blocks,
- * charged to the VMM's memory cgroup). vCPUs update them with atomics;
- * readers see each counter whole but not all counters of one instant.
+ * Each vCPU counts its own calls in its struct pvhook_vcpu, with plain
+ * stores by its thread alone: no atomic, no cache line that another vCPU
+ * writes. A number's counters are allocated at the vCPU's first call of
+ * it, so a vCPU costs memory only for the numbers it uses (charged to the
+ * VMM's memory cgroup). Readers sum the vCPUs: each counter is read
+ * whole, but not all counters of one instant.
  */
-#include <linux/atomic.h>
 #include <linux/err.h>
 #include <linux/log2.h>
 #include <linux/slab.h>
 
-#include "pvhook.h"
+#include "fast_path.h"
 
-static struct pvhook_hc_counters *pvhook_counters(struct pvhook_vm *vm,
-						  unsigned int idx)
+/**
+ * pvhook_counters_alloc() - a vCPU's counters of a number, at its first call
+ * @v: the vCPU's state
+ * @idx: the number's index from PVHOOK_HC_BASE
+ *
+ * The slow path of pvhook_stats_account() (fast_path.h).
+ *
+ * Context: the vCPU's thread; may sleep.
+ * Return: the counters, or NULL when memory ran out.
+ */
+struct pvhook_hc_counters *pvhook_counters_alloc(struct pvhook_vcpu *v,
+						 unsigned int idx)
 {
-	struct pvhook_hc_counters *c, *old;
-
-	/* Pairs with cmpxchg_release(): a block is seen zeroed, or not. */
-	c = smp_load_acquire(&vm->counters[idx]);
-	if (c)
-		return c;
+	struct pvhook_hc_counters *c;
 
 	c = kzalloc(sizeof(*c), GFP_KERNEL_ACCOUNT);
 	if (!c)
 		return NULL;
-	old = cmpxchg_release(&vm->counters[idx], NULL, c);
-	if (old) {
-		kfree(c);
-		c = old;
-	}
+	/* Pairs with smp_load_acquire() of readers: seen zeroed, or not. */
+	smp_store_release(&v->counters[idx], c);
 	return c;
 }
 
-static unsigned int pvhook_hist_bucket(u64 ns)
+/* The state of vCPU @i of @vm, or NULL; for readers. */
+static struct pvhook_vcpu *pvhook_stats_vcpu(struct pvhook_vm *vm,
+					     unsigned int i)
 {
-	if (ns < 2)
-		return 0;
-	return min_t(unsigned int, ilog2(ns), PVHOOK_HIST_BUCKETS - 1);
-}
-
-/**
- * pvhook_stats_account() - count one call
- * @vm: the calling VM
- * @idx: the number's index from PVHOOK_HC_BASE
- * @ret: the value the guest got
- * @ns: how long pvhook took to answer
- * @throttled: the rate limit refused the call
- *
- * Context: the vCPU's thread; may sleep (the first call of a number
- * allocates). A call that cannot be counted for lack of memory is not.
- */
-void pvhook_stats_account(struct pvhook_vm *vm, unsigned int idx,
-			  unsigned long ret, u64 ns, bool throttled)
-{
-	struct pvhook_hc_counters *c = pvhook_counters(vm, idx);
-
-	if (!c)
-		return;
-	atomic64_inc(&c->calls);
-	if (IS_ERR_VALUE(ret))
-		atomic64_inc(&c->errors);
-	if (throttled)
-		atomic64_inc(&c->throttled);
-	atomic64_inc(&c->time_hist[pvhook_hist_bucket(ns)]);
+	/* Pairs with smp_store_release() in pvhook_vcpu_state_alloc(). */
+	return smp_load_acquire(&vm->vcpus[i]);
 }
 
 /**
@@ -78,21 +56,37 @@ void pvhook_stats_account(struct pvhook_vm *vm, unsigned int idx,
  */
 void pvhook_stats_totals(struct pvhook_vm *vm, struct pvhook_vm_info *info)
 {
-	struct pvhook_hc_counters *c;
-	unsigned int i;
+	unsigned int i, nr = READ_ONCE(vm->nr_vcpus);
+	struct pvhook_vcpu *v;
 
 	info->calls = 0;
 	info->errors = 0;
 	info->throttled = 0;
-	for (i = 0; i < PVHOOK_HC_COUNT; i++) {
-		/* Pairs with cmpxchg_release() in pvhook_counters(). */
-		c = smp_load_acquire(&vm->counters[i]);
-		if (!c)
+	for (i = 0; i < nr; i++) {
+		v = pvhook_stats_vcpu(vm, i);
+		if (!v)
 			continue;
-		info->calls += atomic64_read(&c->calls);
-		info->errors += atomic64_read(&c->errors);
-		info->throttled += atomic64_read(&c->throttled);
+		info->calls += READ_ONCE(v->calls);
+		info->errors += READ_ONCE(v->errors);
+		info->throttled += READ_ONCE(v->throttled);
 	}
+}
+
+/* Add vCPU @v's counters of number @idx to @s. */
+static void pvhook_stats_add(struct pvhook_vcpu *v, unsigned int idx,
+			     struct pvhook_hc_stats *s)
+{
+	/* Pairs with smp_store_release() in pvhook_counters(). */
+	struct pvhook_hc_counters *c = smp_load_acquire(&v->counters[idx]);
+	unsigned int b;
+
+	if (!c)
+		return;
+	s->calls += READ_ONCE(c->calls);
+	s->errors += READ_ONCE(c->errors);
+	s->throttled += READ_ONCE(c->throttled);
+	for (b = 0; b < PVHOOK_HIST_BUCKETS; b++)
+		s->time_hist[b] += READ_ONCE(c->time_hist[b]);
 }
 
 /**
@@ -106,24 +100,22 @@ void pvhook_stats_totals(struct pvhook_vm *vm, struct pvhook_vm_info *info)
 unsigned int pvhook_stats_fill(struct pvhook_vm *vm,
 			       struct pvhook_hc_stats *out, unsigned int room)
 {
-	struct pvhook_hc_counters *c;
-	struct pvhook_hc_stats *s;
-	unsigned int i, b, n = 0;
+	unsigned int i, vi, n = 0, nr = READ_ONCE(vm->nr_vcpus);
+	struct pvhook_hc_stats sum;
+	struct pvhook_vcpu *v;
 
 	for (i = 0; i < PVHOOK_HC_COUNT; i++) {
-		/* Pairs with cmpxchg_release() in pvhook_counters(). */
-		c = smp_load_acquire(&vm->counters[i]);
-		if (!c || !atomic64_read(&c->calls))
+		memset(&sum, 0, sizeof(sum));
+		for (vi = 0; vi < nr; vi++) {
+			v = pvhook_stats_vcpu(vm, vi);
+			if (v)
+				pvhook_stats_add(v, i, &sum);
+		}
+		if (!sum.calls)
 			continue;
 		if (n < room) {
-			s = &out[n];
-			memset(s, 0, sizeof(*s));
-			s->nr = PVHOOK_HC_BASE + i;
-			s->calls = atomic64_read(&c->calls);
-			s->errors = atomic64_read(&c->errors);
-			s->throttled = atomic64_read(&c->throttled);
-			for (b = 0; b < PVHOOK_HIST_BUCKETS; b++)
-				s->time_hist[b] = atomic64_read(&c->time_hist[b]);
+			sum.nr = PVHOOK_HC_BASE + i;
+			out[n] = sum;
 		}
 		n++;
 	}
@@ -167,11 +159,14 @@ unsigned int pvhook_stats_ops_fill(struct pvhook_vm *vm,
 	return n;
 }
 
-/* Free a VM's counters; nobody else can reach them any more. */
-void pvhook_stats_free(struct pvhook_vm *vm)
+/**
+ * pvhook_stats_free() - free a vCPU's counters
+ * @v: the vCPU's state, which nobody can reach any more
+ */
+void pvhook_stats_free(struct pvhook_vcpu *v)
 {
 	unsigned int i;
 
 	for (i = 0; i < PVHOOK_HC_COUNT; i++)
-		kfree(vm->counters[i]);
+		kfree(v->counters[i]);
 }

@@ -19,9 +19,9 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 
-#include "pvhook.h"
+#include "fast_path.h"
 
-static DEFINE_HASHTABLE(pvhook_vms, 6);
+DEFINE_HASHTABLE(pvhook_vms, PVHOOK_VMS_HASH_BITS);
 static DEFINE_SPINLOCK(pvhook_vms_lock);
 static unsigned int pvhook_nr_vms;
 static atomic64_t pvhook_next_vm_id = ATOMIC64_INIT(0);
@@ -55,22 +55,6 @@ module_param_cb(default_policy, &pvhook_default_policy_ops, NULL, 0644);
 MODULE_PARM_DESC(default_policy,
 		 "pvhook on (allow, the default) or off (deny) for VMs until a process sets their policy");
 
-static u64 pvhook_vm_hash(struct kvm *kvm)
-{
-	return (unsigned long)kvm;
-}
-
-/* Caller holds pvhook_vms_lock, rcu_read_lock() or rcu_read_lock_sched(). */
-static struct pvhook_vm *pvhook_vm_lookup(struct kvm *kvm)
-{
-	struct pvhook_vm *vm;
-
-	hash_for_each_possible_rcu(pvhook_vms, vm, node, pvhook_vm_hash(kvm))
-		if (vm->kvm == kvm)
-			return vm;
-	return NULL;
-}
-
 static struct pvhook_vm *pvhook_vm_alloc(struct kvm *kvm)
 {
 	struct pvhook_vm_policy *policy;
@@ -78,7 +62,12 @@ static struct pvhook_vm *pvhook_vm_alloc(struct kvm *kvm)
 
 	vm = kzalloc(sizeof(*vm), GFP_KERNEL_ACCOUNT);
 	policy = kzalloc(sizeof(*policy), GFP_KERNEL_ACCOUNT);
-	if (!vm || !policy) {
+	if (vm)
+		vm->vcpus = kvcalloc(KVM_MAX_VCPUS, sizeof(*vm->vcpus),
+				     GFP_KERNEL_ACCOUNT);
+	if (!vm || !policy || !vm->vcpus) {
+		if (vm)
+			kvfree(vm->vcpus);
 		kfree(vm);
 		kfree(policy);
 		return NULL;
@@ -93,7 +82,6 @@ static struct pvhook_vm *pvhook_vm_alloc(struct kvm *kvm)
 	vm->kvm = kvm;
 	vm->pid = kvm->userspace_pid;
 	strscpy(vm->stats_id, kvm->stats_id, sizeof(vm->stats_id));
-	xa_init(&vm->vcpu_rate);
 	xa_init(&vm->vcpu_ring);
 	spin_lock_init(&vm->lock);
 	INIT_LIST_HEAD(&vm->handles);
@@ -107,22 +95,26 @@ static struct pvhook_vm *pvhook_vm_alloc(struct kvm *kvm)
  */
 static void pvhook_vm_free_vcpu_state(struct pvhook_vm *vm)
 {
-	unsigned long idx;
-	void *rate;
-
-	xa_for_each(&vm->vcpu_rate, idx, rate)
-		kfree(rate);
-	xa_destroy(&vm->vcpu_rate);
 	/* Value entries (records.c): nothing to free but the tree. */
 	xa_destroy(&vm->vcpu_ring);
 }
 
-/* The rest, once no reference and no RCU reader is left. */
+/*
+ * The rest, once no reference and no RCU reader is left: the statistics
+ * ioctls read the vCPUs' counters with a reference to the VM.
+ */
 static void pvhook_vm_free_rcu(struct rcu_head *rcu)
 {
 	struct pvhook_vm *vm = container_of(rcu, struct pvhook_vm, rcu);
+	unsigned int i;
 
-	pvhook_stats_free(vm);
+	for (i = 0; i < vm->nr_vcpus; i++) {
+		if (!vm->vcpus[i])
+			continue;
+		pvhook_stats_free(vm->vcpus[i]);
+		kfree(vm->vcpus[i]);
+	}
+	kvfree(vm->vcpus);
 	kfree(rcu_dereference_protected(vm->policy, true));
 	kfree(vm);
 }
@@ -143,9 +135,10 @@ void pvhook_vm_put(struct pvhook_vm *vm)
 /*
  * Find @kvm's state, or create it. The caller keeps @kvm alive (it holds
  * the VM's file, or runs one of its vCPUs). Returns NULL only when memory
- * runs out. With @get, the caller gets a reference.
+ * runs out. With @get, the caller gets a reference. The slow path of
+ * pvhook_vm_of_vcpu() (fast_path.h).
  */
-static struct pvhook_vm *pvhook_vm_find_or_add(struct kvm *kvm, bool get)
+struct pvhook_vm *pvhook_vm_find_or_add(struct kvm *kvm, bool get)
 {
 	struct pvhook_vm *vm, *new;
 
@@ -167,7 +160,7 @@ static struct pvhook_vm *pvhook_vm_find_or_add(struct kvm *kvm, bool get)
 		vm = new;
 		new = NULL;
 		vm->id = atomic64_inc_return(&pvhook_next_vm_id);
-		hash_add_rcu(pvhook_vms, &vm->node, pvhook_vm_hash(kvm));
+		hash_add_rcu(pvhook_vms, &vm->node, (unsigned long)kvm);
 		pvhook_nr_vms++;
 	}
 	if (get)
@@ -179,29 +172,6 @@ static struct pvhook_vm *pvhook_vm_find_or_add(struct kvm *kvm, bool get)
 		pvhook_vm_free_rcu(&new->rcu);
 	}
 	return vm;
-}
-
-/**
- * pvhook_vm_of_vcpu() - the state of the VM a vCPU belongs to
- * @vcpu: a vCPU inside a hypercall, which keeps its VM alive
- *
- * Context: process context, may sleep (the first call allocates).
- * Return: the state, valid while the vCPU runs; NULL when memory ran out.
- */
-struct pvhook_vm *pvhook_vm_of_vcpu(struct kvm_vcpu *vcpu)
-{
-	struct pvhook_vm *vm;
-
-	/*
-	 * The fast path of every hypercall: a walk of one hash chain under
-	 * sched-RCU, which is inline (rcu_read_lock() is a function call with
-	 * preemptible RCU). Entries are freed with call_rcu(), whose grace
-	 * periods cover preemption-disabled readers too.
-	 */
-	rcu_read_lock_sched();
-	vm = pvhook_vm_lookup(vcpu->kvm);
-	rcu_read_unlock_sched();
-	return vm ?: pvhook_vm_find_or_add(vcpu->kvm, false);
 }
 
 /**
@@ -416,45 +386,35 @@ int pvhook_vm_info(struct pvhook_vm *vm, struct pvhook_vm_info *info)
 }
 
 /**
- * pvhook_vm_throttle() - count a call against the vCPU's rate limit
+ * pvhook_vcpu_state_alloc() - create a vCPU's state, at its first call
  * @vm: the vCPU's VM
- * @vcpu: the calling vCPU
- * @limit: calls allowed per one-second window
+ * @vcpu: the vCPU, inside a hypercall, its index below KVM_MAX_VCPUS
  *
- * Only the vCPU's own thread touches its window, so no lock is needed.
+ * The slow path of pvhook_vcpu_state() (fast_path.h).
  *
- * Return: true when the call is over the limit.
+ * Context: the vCPU's thread; may sleep.
+ * Return: the state, valid as long as @vm; NULL when memory ran out.
  */
-bool pvhook_vm_throttle(struct pvhook_vm *vm, struct kvm_vcpu *vcpu,
-			u32 limit)
+struct pvhook_vcpu *pvhook_vcpu_state_alloc(struct pvhook_vm *vm,
+					    struct kvm_vcpu *vcpu)
 {
-	struct pvhook_vcpu_rate {
-		u64 start;
-		u32 calls;
-	} *rate;
-	u64 now = ktime_get_ns();
+	unsigned int idx = vcpu->vcpu_idx, seen;
+	struct pvhook_vcpu *v;
 
-	rate = xa_load(&vm->vcpu_rate, vcpu->vcpu_idx);
-	if (!rate) {
-		rate = kzalloc(sizeof(*rate), GFP_KERNEL_ACCOUNT);
-		if (!rate)
-			return true;
-		if (xa_err(xa_store(&vm->vcpu_rate, vcpu->vcpu_idx, rate,
-				    GFP_KERNEL_ACCOUNT))) {
-			kfree(rate);
-			return true;
-		}
-		rate->start = now;
-	}
-
-	if (now - rate->start >= NSEC_PER_SEC) {
-		rate->start = now;
-		rate->calls = 0;
-	}
-	if (rate->calls >= limit)
-		return true;
-	rate->calls++;
-	return false;
+	v = kzalloc(sizeof(*v), GFP_KERNEL_ACCOUNT);
+	if (!v)
+		return NULL;
+	/*
+	 * Only the vCPU's thread writes its slot: KVM runs a vCPU in one
+	 * thread at a time (vcpu->mutex). Pairs with smp_load_acquire() in
+	 * pvhook_vcpu_state() and in the readers of statistics.
+	 */
+	smp_store_release(&vm->vcpus[idx], v);
+	/* Readers walk the indexes below nr_vcpus; raise it past @idx. */
+	do {
+		seen = READ_ONCE(vm->nr_vcpus);
+	} while (seen <= idx && cmpxchg(&vm->nr_vcpus, seen, idx + 1) != seen);
+	return v;
 }
 
 /**
