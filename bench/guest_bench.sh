@@ -28,6 +28,14 @@
 #    count estimate   1 + calls per iteration * hook cost per call /
 #                     ns per iteration unhooked
 #
+#    and notify mode the same way (its blocks of calls fill the ring many
+#    times, so the flush hypercalls are in the cost per call):
+#
+#    notify estimate  1 + calls per iteration * notify cost per call /
+#                     ns per iteration unhooked
+#
+# The last line, "result: ...", is for scripts/run-bench.sh.
+#
 # usage: guest_bench.sh MODULE_DIR [ROUNDS [ITERATIONS]]
 set -euo pipefail
 
@@ -92,7 +100,11 @@ done)
 echo "$out" | sed 's/^/# round /'
 if [ "$(cat "$G/slots/flush_tlb_one_user/supported")" = yes ]; then
 	ops=$(for r in $(seq "$rounds"); do
-		if [ $((r % 2)) = 0 ]; then op off; op count; else op count; op off; fi
+		case $((r % 3)) in
+		0) op off; op count; op notify ;;
+		1) op count; op notify; op off ;;
+		2) op notify; op off; op count ;;
+		esac
 	done)
 	echo "$ops" | sed 's/^/# /'
 	out+=$'\n'$ops
@@ -131,10 +143,17 @@ END {
 	a = median(rn, rounds); b = median(rs, rounds)
 	if (b > 0)
 		printf "ring record / hypercall record %.3f\n", a / b
-	if (!(("op", "off") in best))
+	res = sprintf("result: count/unhooked=%.3f notify/unhooked=%.3f sync/unhooked=%.3f ring/hypercall=%.3f", median(c, rounds), median(n, rounds), median(s, rounds), b > 0 ? a / b : 0)
+	if (!(("op", "off") in best)) {
+		printf "%s rounds=%d iterations=%d\n", res, rounds, it
 		exit
+	}
 	hook = (best["op", "count"] - best["op", "off"]) / 1000
-	printf "flush_tlb_one_user ns per call: unhooked %.1f, count %.1f, hook %.1f\n", best["op", "off"] / 1000, best["op", "count"] / 1000, hook
+	hookn = (best["op", "notify"] - best["op", "off"]) / 1000
+	printf "flush_tlb_one_user ns per call: unhooked %.1f, count %.1f, notify %.1f; hook %.1f (count), %.1f (notify)\n", best["op", "off"] / 1000, best["op", "count"] / 1000, best["op", "notify"] / 1000, hook, hookn
 	printf "hooked calls per iteration %.1f, fastest unhooked iteration %.0f ns\n", median(cpi, rounds), best["off"]
-	printf "count estimate %.4f\n", 1 + median(cpi, rounds) * hook / best["off"]
+	ce = 1 + median(cpi, rounds) * hook / best["off"]
+	ne = 1 + median(cpi, rounds) * hookn / best["off"]
+	printf "count estimate %.4f\nnotify estimate %.4f\n", ce, ne
+	printf "%s count_estimate=%.4f notify_estimate=%.4f rounds=%d iterations=%d\n", res, ce, ne, rounds, it
 }'

@@ -6,7 +6,8 @@
 # with KVM_CAP_EXIT_HYPERCALL), side by side in one run (served_bench).
 # Run on a KVM test host as root, through scripts/run-bench.sh served.
 # Prints every measurement pair, the medians and the median of the
-# per-pair ratios served/exit. Not a pass/fail test.
+# per-pair ratios served/exit; the last line, "result: ...", is for
+# scripts/run-bench.sh. Not a pass/fail test.
 #
 # usage: run-served-bench.sh MODULE_DIR [ROUNDS [CALLS]]
 set -euo pipefail
@@ -40,4 +41,5 @@ awk -F'[= ]' 'function median(v, n,   i, j, t) {
 END {
 	printf "median ns/call: exit=%.1f served=%.1f\n", median(e, n), median(s, n)
 	printf "median of per-pair ratios: served/exit=%.3f (%d pairs)\n", median(r, n), n
-}' "$out"
+	printf "result: served/exit=%.3f pairs=%d calls=%d cpus=%d\n", median(r, n), n, calls, cpus
+}' calls="$calls" cpus="$(nproc)" "$out"

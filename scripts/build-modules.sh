@@ -39,5 +39,6 @@ for kver in "${kernels[@]}"; do
 	"${run[@]}" make -s -C "$kdir" M="$out/selftests/modules" W=1 \
 		KBUILD_EXTRA_SYMBOLS="$out/Module.symvers" modules
 	"${run[@]}" make -s -C "$kdir" M="$out/guest" W=1 modules
-	"${run[@]}" make -s -C "$kdir" M="$out/bench/modules" W=1 modules
+	"${run[@]}" make -s -C "$kdir" M="$out/bench/modules" W=1 \
+		KBUILD_EXTRA_SYMBOLS="$out/Module.symvers" modules
 done
