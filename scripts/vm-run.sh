@@ -14,7 +14,9 @@
 # PVHOOK_ACCEL=kvm|tcg overrides the probe. -m sets the memory (default 2G).
 # PVHOOK_TCG_CPU sets QEMU's CPU model under TCG (default max); a test host
 # that runs a Linux guest itself needs one without la57 (see
-# scripts/run-guest-tests.sh).
+# scripts/run-guest-tests.sh). PVHOOK_TCG_THREAD=multi runs TCG
+# multi-threaded, each vCPU on its own host thread, with the QEMU 10.0 of
+# scripts/setup-qemu10.sh (QEMU 7.2's raced kernel text patching).
 set -euo pipefail
 . "$(dirname "$0")/lib/config.sh"
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -30,7 +32,7 @@ while [ $# -gt 0 ]; do
 	-m) mem=$2; shift 2 ;;
 	-t) limit=$2; shift 2 ;;
 	--) shift; break ;;
-	-h|--help) sed -n '3,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h|--help) sed -n '3,/^set /{/^#/p}' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) break ;;
 	esac
 done
@@ -68,8 +70,18 @@ args=(-r "$kimg" --cpus "$cpus" --memory "$mem")
 if [ "$accel" = kvm ]; then
 	args+=(--qemu-opts="-cpu host")
 else
+	thread=${PVHOOK_TCG_THREAD:-single}
+	case "$thread" in
+	single) ;;
+	multi)
+		q10=$PVHOOK_CACHE/qemu10/bin
+		[ -x "$q10/qemu-system-x86_64" ] ||
+			{ echo "vm-run: no QEMU 10; run scripts/setup-qemu10.sh" >&2; exit 1; }
+		PATH=$q10:$PATH ;;
+	*) echo "vm-run: PVHOOK_TCG_THREAD is single or multi" >&2; exit 2 ;;
+	esac
 	args+=(--disable-kvm
-	       --qemu-opts="-cpu ${PVHOOK_TCG_CPU:-max} -accel tcg,thread=single")
+	       --qemu-opts="-cpu ${PVHOOK_TCG_CPU:-max} -accel tcg,thread=$thread")
 fi
 
 echo "vm-run: $kver under $accel" >&2
