@@ -51,8 +51,7 @@ while IFS='=' read -r name _; do
 done < <(env | grep -E '^PVHOOK_L2_[A-Z_]*=' || true)
 
 mkdir -p build/logs
-passed=0
-failed=0
+. "$top/scripts/lib/totals.sh"
 for kver in "${kernels[@]}"; do
 	log="build/logs/guest-$kver.log"
 	rm -f "$log"
@@ -70,17 +69,7 @@ for kver in "${kernels[@]}"; do
 		[ "$try" = 1 ] && echo "=== guest end-to-end on $kver: no result after $((SECONDS - start)) s; trying once more"
 	done
 	echo "=== guest end-to-end on $kver took $((SECONDS - start)) s"
-	totals=$(grep -a '^# Totals: pass:' "$log" | tail -n1 || true)
-	if [ -z "$totals" ]; then
-		echo "not ok: guest $kver ended without a result (crash or timeout)"
-		failed=$((failed + 1))
-		continue
-	fi
-	p=$(sed -E 's/^# Totals: pass:([0-9]+) .*/\1/' <<<"$totals")
-	f=$(sed -E 's/^# Totals: pass:[0-9]+ fail:([0-9]+).*/\1/' <<<"$totals")
-	echo "=== guest $kver: $p passed, $f failed"
-	passed=$((passed + p))
-	failed=$((failed + f))
+	add_totals "guest $kver" "$log"
 done
 
 echo "${passed} passed, ${failed} failed"

@@ -13,7 +13,6 @@
  * whole, but not all counters of one instant.
  */
 #include <linux/err.h>
-#include <linux/log2.h>
 #include <linux/slab.h>
 
 #include "fast_path.h"

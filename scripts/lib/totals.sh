@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
 # Sums of KTAP totals for the test runners (run-tests.sh,
-# run-debug-tests.sh); sourced, never run.
+# run-debug-tests.sh, run-guest-tests.sh); sourced, never run.
 
 passed=0
 failed=0
