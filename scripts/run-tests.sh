@@ -22,6 +22,19 @@ set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 
+case "${1:-}" in
+-h|--help)
+	echo "usage: run-tests.sh [KVER...]"
+	echo "The test suite (make check): the host selftests and the guest end-to-end"
+	echo "test on each test kernel, the DKMS test, then the debug kernel's part."
+	echo "Given kernels, the selftests and the guest test run on those alone."
+	echo "PVHOOK_TEST_GUEST=0, PVHOOK_TEST_DKMS=0, PVHOOK_TEST_DEBUG=0|1 skip or add parts."
+	exit 0 ;;
+-*)
+	echo "run-tests: unknown option $1 (see --help)" >&2
+	exit 2 ;;
+esac
+
 kernels=("$@")
 host_kernels=()
 debug=${PVHOOK_TEST_DEBUG:-0}

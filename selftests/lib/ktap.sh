@@ -33,17 +33,22 @@ ktap_totals() {
 # corruption, hung tasks, RCU stalls.
 KERNEL_REPORTS='Oops|BUG:|BUG at|WARNING:|KASAN|KFENCE|UBSAN|lockdep|possible circular|possible recursive|inconsistent lock state|suspicious RCU|sleeping function called|list_add corruption|list_del corruption|list corruption|INFO: task .* blocked|general protection|Call Trace|RCU stall|rcu_.*detected stall'
 
-# kernel_log_clean: fails, printing the kernel log, when it shows one of
-# the kernel's reports
+# kernel_log_clean: fails when the kernel log shows one of the kernel's
+# reports. It prints the whole log, then the first report again with the
+# 60 lines after it, so that the end of a CI log shows what went wrong.
 kernel_log_clean() {
-	local bad
+	local bad log first
+	log=$(dmesg)
 	# A debug kernel's boot banner names lockdep without reporting.
-	bad=$(dmesg | grep -E "$KERNEL_REPORTS" |
+	bad=$(grep -nE "$KERNEL_REPORTS" <<<"$log" |
 		grep -v 'RCU lockdep checking is enabled' || true)
-	if [ -n "$bad" ]; then
-		dmesg | sed 's/^/# /'
-		return 1
-	fi
+	[ -z "$bad" ] && return 0
+	sed 's/^/# /' <<<"$log"
+	first=$(head -n 1 <<<"$bad" | cut -d: -f1)
+	note "kernel reports: $(wc -l <<<"$bad") lines; the first, from line $first:"
+	sed -n "$((first > 5 ? first - 5 : 1)),$((first + 60))p" <<<"$log" |
+		sed 's/^/# | /'
+	return 1
 }
 
 # have_kmemleak: whether the running kernel has kmemleak on (debug kernels)
