@@ -63,58 +63,63 @@ void *events_parse(int argc, char **argv)
 	return ea;
 }
 
+static const struct field event_fields[] = {
+	{ "seq", NULL, "seq", FIELD_U64 },
+	{ "vcpu", NULL, "vcpu", FIELD_U64 },
+	{ "code", NULL, "code", FIELD_HEX },
+	{ "data", NULL, "data", FIELD_HEX_LIST },
+	{ "cpl", NULL, NULL, FIELD_U64 },
+	{ "dropped", NULL, "dropped", FIELD_U64 },
+};
+
 static void print_event(const struct pvhook_msg *m)
 {
-	if (opts.json) {
-		json_obj_begin(NULL);
-		json_u64("seq", m->seq);
-		json_u64("vcpu", m->vcpu);
-		json_u64("code", m->nr);
-		json_arr_begin("data");
-		json_u64(NULL, m->args[0]);
-		json_u64(NULL, m->args[1]);
-		json_u64(NULL, m->args[2]);
-		json_arr_end();
-		json_u64("cpl", m->cpl);
-		json_u64("dropped", m->dropped);
-		json_obj_end();
-		json_end_line();
-		return;
-	}
-	printf("seq %llu vcpu %u code 0x%llx", m->seq, m->vcpu, m->nr);
-	printf(" data 0x%llx 0x%llx 0x%llx dropped %llu\n", m->args[0],
-	       m->args[1], m->args[2], m->dropped);
+	struct out o;
+
+	out_begin(&o, OUT_RECORD, NULL, event_fields, ARRAY_SIZE(event_fields));
+	put_u64(&o, m->seq);
+	put_u64(&o, m->vcpu);
+	put_u64(&o, m->nr);
+	put_u64s(&o, m->args, 3);
+	put_u64(&o, m->cpl);
+	put_u64(&o, m->dropped);
+	out_end(&o);
 }
+
+static const struct field record_fields[] = {
+	{ "type", NULL, NULL, FIELD_STR },
+	{ "seq", NULL, "seq", FIELD_U64 },
+	{ "vcpu", NULL, "vcpu", FIELD_U64 },
+	{ "slot", NULL, NULL, FIELD_U64 },
+	{ "op", NULL, "op", FIELD_STR },
+	{ "args", NULL, "args", FIELD_HEX_LIST },
+	{ "time_ns", NULL, "time", FIELD_U64 },
+	{ "cpu", NULL, "cpu", FIELD_U64 },
+	{ "sync", NULL, NULL, FIELD_BOOL },
+	{ NULL, NULL, "", FIELD_STR },		/* "sync" or "ring" */
+	{ "dropped", NULL, "dropped", FIELD_U64 },
+};
 
 static void print_record(const struct pvhook_msg *m)
 {
-	const char *how = m->flags & PVHOOK_MSG_F_SYNC ? "sync" : "ring";
+	bool sync = m->flags & PVHOOK_MSG_F_SYNC;
 	char name[OP_NAME_SIZE];
+	struct out o;
 
-	op_name(name, sizeof(name), m->nr);
-	if (opts.json) {
-		json_obj_begin(NULL);
-		json_str("type", "record");
-		json_u64("seq", m->seq);
-		json_u64("vcpu", m->vcpu);
-		json_u64("slot", m->nr);
-		json_str("op", name);
-		json_arr_begin("args");
-		json_u64(NULL, m->args[0]);
-		json_u64(NULL, m->args[1]);
-		json_arr_end();
-		json_u64("time_ns", m->args[2]);
-		json_u64("cpu", m->args[3]);
-		json_bool("sync", m->flags & PVHOOK_MSG_F_SYNC);
-		json_u64("dropped", m->dropped);
-		json_obj_end();
-		json_end_line();
-		return;
-	}
-	printf("seq %llu vcpu %u op %s args 0x%llx 0x%llx", m->seq, m->vcpu,
-	       name, m->args[0], m->args[1]);
-	printf(" time %llu cpu %llu %s dropped %llu\n", m->args[2], m->args[3],
-	       how, m->dropped);
+	out_begin(&o, OUT_RECORD, NULL, record_fields,
+		  ARRAY_SIZE(record_fields));
+	put_str(&o, "record");
+	put_u64(&o, m->seq);
+	put_u64(&o, m->vcpu);
+	put_u64(&o, m->nr);
+	put_str(&o, op_name(name, sizeof(name), m->nr));
+	put_u64s(&o, m->args, 2);
+	put_u64(&o, m->args[2]);
+	put_u64(&o, m->args[3]);
+	put_u64(&o, sync);
+	put_str(&o, sync ? "sync" : "ring");
+	put_u64(&o, m->dropped);
+	out_end(&o);
 }
 
 int events_run(int h, void *args)

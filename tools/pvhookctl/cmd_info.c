@@ -21,42 +21,22 @@ static const char *const feature_names[] = {
 	"op",
 };
 
-static void feature_name(char *buf, size_t size, unsigned int bit)
+/* The names of the bits set in @features, each followed by a space. */
+static void feature_words(char *buf, size_t size, u64 features)
 {
-	if (bit < ARRAY_SIZE(feature_names))
-		snprintf(buf, size, "%s", feature_names[bit]);
-	else
-		snprintf(buf, size, "bit%u", bit);
-}
-
-static void print_features(u64 features)
-{
-	char name[16];
 	unsigned int bit;
+	size_t len = 0;
 
-	for (bit = 0; bit < 64; bit++) {
+	buf[0] = '\0';
+	for (bit = 0; bit < 64 && len < size; bit++) {
 		if (!(features & (1ULL << bit)))
 			continue;
-		feature_name(name, sizeof(name), bit);
-		printf("%s ", name);
+		if (bit < ARRAY_SIZE(feature_names))
+			len += snprintf(buf + len, size - len, "%s ",
+					feature_names[bit]);
+		else
+			len += snprintf(buf + len, size - len, "bit%u ", bit);
 	}
-	printf("(0x%llx)\n", features);
-}
-
-static void json_features(u64 features)
-{
-	char name[16];
-	unsigned int bit;
-
-	json_arr_begin("features");
-	for (bit = 0; bit < 64; bit++) {
-		if (!(features & (1ULL << bit)))
-			continue;
-		feature_name(name, sizeof(name), bit);
-		json_str(NULL, name);
-	}
-	json_arr_end();
-	json_u64("feature_bits", features);
 }
 
 /* The number of offsets the registered bitmap covers. */
@@ -66,75 +46,75 @@ static unsigned int hc_count(const struct pvhook_info *info)
 						  PVHOOK_HC_COUNT;
 }
 
-static void print_hypercalls(int dev, const struct pvhook_info *info)
+static const struct field hc_fields[] = {
+	{ "nr", "NR", NULL, FIELD_HEX },
+	{ "name", "NAME", NULL, FIELD_STR },
+	{ "owner", "OWNER", NULL, FIELD_STR },
+	{ "builtin", NULL, NULL, FIELD_BOOL },
+	{ "user", "USER", NULL, FIELD_BOOL },
+};
+
+static void put_hypercalls(int dev, const struct pvhook_info *info)
 {
-	static const char *const headers[] = { "NR", "NAME", "OWNER", "USER" };
-	struct table *t = table_new(headers, ARRAY_SIZE(headers));
 	struct pvhook_hc_info hci;
 	unsigned int i;
+	struct out o;
 
+	out_begin(&o, OUT_LIST, "hypercalls", hc_fields, ARRAY_SIZE(hc_fields));
 	for (i = 0; i < hc_count(info); i++) {
 		if (!hc_bit(info->registered, i) ||
 		    dev_get_hc_info(dev, info->hc_base + i, &hci))
 			continue;
-		table_hex(t, hci.nr);
-		table_str(t, hci.name);
-		table_str(t, hci.owner);
-		table_str(t, yes_no(hci.hc_flags & PVHOOK_HC_INFO_F_USER));
+		out_row(&o);
+		put_u64(&o, hci.nr);
+		put_str(&o, hci.name);
+		put_str(&o, hci.owner);
+		put_u64(&o, hci.hc_flags & PVHOOK_HC_INFO_F_BUILTIN);
+		put_u64(&o, hci.hc_flags & PVHOOK_HC_INFO_F_USER);
 	}
-	table_print(t);
+	out_end(&o);
 }
 
-static void json_hypercalls(int dev, const struct pvhook_info *info)
+/* For people, "features" and "numbers" stand for the members after them. */
+static const struct field info_fields[] = {
+	{ "abi_version", NULL, "ABI version", FIELD_STR },
+	{ "abi_major", NULL, NULL, FIELD_U64 },
+	{ "abi_minor", NULL, NULL, FIELD_U64 },
+	{ "features", NULL, NULL, FIELD_WORDS },
+	{ NULL, NULL, "features", FIELD_STR },
+	{ "feature_bits", NULL, NULL, FIELD_U64 },
+	{ NULL, NULL, "numbers", FIELD_STR },
+	{ "hc_base", NULL, NULL, FIELD_U64 },
+	{ "hc_count", NULL, NULL, FIELD_U64 },
+	{ "nr_vms", NULL, "VMs known", FIELD_U64 },
+};
+
+static void put_info(int dev, const struct pvhook_info *info)
 {
-	struct pvhook_hc_info hci;
-	unsigned int i;
+	unsigned int major = (info->abi_version >> 8) & 0xff;
+	unsigned int minor = info->abi_version & 0xff;
+	char words[512], text[sizeof(words) + 32];
+	struct out o;
 
-	json_arr_begin("hypercalls");
-	for (i = 0; i < hc_count(info); i++) {
-		if (!hc_bit(info->registered, i) ||
-		    dev_get_hc_info(dev, info->hc_base + i, &hci))
-			continue;
-		json_obj_begin(NULL);
-		json_u64("nr", hci.nr);
-		json_str("name", hci.name);
-		json_str("owner", hci.owner);
-		json_bool("builtin", hci.hc_flags & PVHOOK_HC_INFO_F_BUILTIN);
-		json_bool("user", hci.hc_flags & PVHOOK_HC_INFO_F_USER);
-		json_obj_end();
-	}
-	json_arr_end();
-}
-
-static void print_info(int dev, const struct pvhook_info *info)
-{
-	printf("ABI version:  %u.%u\n", (info->abi_version >> 8) & 0xff,
-	       info->abi_version & 0xff);
-	printf("features:     ");
-	print_features(info->features);
-	printf("numbers:      0x%llx..0x%llx (%u)\n", info->hc_base,
-	       info->hc_base + info->hc_count - 1, info->hc_count);
-	printf("VMs known:    %u\n\n", info->nr_vms);
-	print_hypercalls(dev, info);
-}
-
-static void json_info(int dev, const struct pvhook_info *info)
-{
-	char version[16];
-
-	snprintf(version, sizeof(version), "%u.%u",
-		 (info->abi_version >> 8) & 0xff, info->abi_version & 0xff);
-	json_obj_begin(NULL);
-	json_str("abi_version", version);
-	json_u64("abi_major", (info->abi_version >> 8) & 0xff);
-	json_u64("abi_minor", info->abi_version & 0xff);
-	json_features(info->features);
-	json_u64("hc_base", info->hc_base);
-	json_u64("hc_count", info->hc_count);
-	json_u64("nr_vms", info->nr_vms);
-	json_hypercalls(dev, info);
-	json_obj_end();
-	json_end_line();
+	out_begin(&o, OUT_OBJECT, NULL, info_fields, ARRAY_SIZE(info_fields));
+	snprintf(text, sizeof(text), "%u.%u", major, minor);
+	put_str(&o, text);
+	put_u64(&o, major);
+	put_u64(&o, minor);
+	feature_words(words, sizeof(words), info->features);
+	put_str(&o, words);
+	snprintf(text, sizeof(text), "%s(0x%llx)", words, info->features);
+	put_str(&o, text);
+	put_u64(&o, info->features);
+	snprintf(text, sizeof(text), "0x%llx..0x%llx (%u)", info->hc_base,
+		 info->hc_base + info->hc_count - 1, info->hc_count);
+	put_str(&o, text);
+	put_u64(&o, info->hc_base);
+	put_u64(&o, info->hc_count);
+	put_u64(&o, info->nr_vms);
+	print_text("\n");
+	put_hypercalls(dev, info);
+	out_end(&o);
 }
 
 int cmd_info(int argc, char **argv)
@@ -146,10 +126,7 @@ int cmd_info(int argc, char **argv)
 	no_more_args(argc, argv, "info");
 	dev = dev_open(O_RDONLY);
 	dev_get_info(dev, &info);
-	if (opts.json)
-		json_info(dev, &info);
-	else
-		print_info(dev, &info);
+	put_info(dev, &info);
 	close(dev);
 	return 0;
 }

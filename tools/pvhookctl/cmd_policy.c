@@ -36,76 +36,43 @@ static const char policy_help[] =
 /* ------------------------------------------------------------------ */
 /* Printing */
 
-static void print_policy(const struct pvhook_policy *pol)
-{
-	char list[HC_LIST_SIZE];
-
-	printf("policy:       %s\n",
-	       pol->flags & PVHOOK_POLICY_F_ENABLED ? "enabled" : "disabled");
-	if (pol->rate_limit)
-		printf("rate limit:   %u calls/s per vCPU\n", pol->rate_limit);
-	else
-		printf("rate limit:   none\n");
-	fmt_hc_list(list, sizeof(list), pol->allow);
-	printf("allow:        %s\n", list);
-	fmt_hc_list(list, sizeof(list), pol->allow_user);
-	printf("allow user:   %s\n", list);
-	printf("(numbers are offsets from 0x%lx)\n", PVHOOK_HC_BASE);
-}
-
-static void json_hc_set(const char *key, const u64 bits[4])
-{
-	unsigned int i;
-
-	json_arr_begin(key);
-	for (i = 0; i < PVHOOK_HC_COUNT; i++)
-		if (hc_bit(bits, i))
-			json_u64(NULL, PVHOOK_HC_BASE + i);
-	json_arr_end();
-}
-
-static void json_policy(const char *key, const struct pvhook_policy *pol)
-{
-	json_obj_begin(key);
-	json_bool("enabled", pol->flags & PVHOOK_POLICY_F_ENABLED);
-	json_u64("rate_limit", pol->rate_limit);
-	json_hc_set("allow", pol->allow);
-	json_hc_set("allow_user", pol->allow_user);
-	json_obj_end();
-}
-
-static void print_vm_info(const struct pvhook_vm_info *vi)
-{
-	printf("VM id:        %llu\n", vi->id);
-	printf("pid:          %d\n", vi->pid);
-	printf("stats id:     %s\n", vi->stats_id);
-	printf("vCPUs:        %u\n", vi->nr_vcpus);
-	printf("enabled:      %s\n", yes_no(vi->flags & PVHOOK_VM_F_ENABLED));
-	printf("handles:      %u\n", vi->nr_handles);
-	printf("calls:        %llu\n", vi->calls);
-	printf("errors:       %llu\n", vi->errors);
-	printf("throttled:    %llu\n", vi->throttled);
-	printf("events:       %llu\n", vi->events);
-}
+/* "enabled" and "rate_limit" read otherwise for people. */
+static const struct field policy_fields[] = {
+	{ "enabled", NULL, NULL, FIELD_BOOL },
+	{ NULL, NULL, "policy", FIELD_STR },
+	{ "rate_limit", NULL, NULL, FIELD_U64 },
+	{ NULL, NULL, "rate limit", FIELD_STR },
+	{ "allow", NULL, "allow", FIELD_HC_SET },
+	{ "allow_user", NULL, "allow user", FIELD_HC_SET },
+};
 
 /* Print the VM's policy, alone or (@vi) after its information. */
 static void show(const struct pvhook_vm_info *vi,
 		 const struct pvhook_policy *pol)
 {
-	if (opts.json) {
-		json_obj_begin(NULL);
-		if (vi)
-			json_vm_info("vm", vi);
-		json_policy("policy", pol);
-		json_obj_end();
-		json_end_line();
-		return;
-	}
+	bool enabled = pol->flags & PVHOOK_POLICY_F_ENABLED;
+	char rate[40] = "none";
+	struct out doc, o;
+
+	out_begin(&doc, OUT_OBJECT, NULL, NULL, 0);
 	if (vi) {
-		print_vm_info(vi);
-		putchar('\n');
+		out_vm_info("vm", vi);
+		print_text("\n");
 	}
-	print_policy(pol);
+	out_begin(&o, OUT_OBJECT, "policy", policy_fields,
+		  ARRAY_SIZE(policy_fields));
+	put_u64(&o, enabled);
+	put_str(&o, enabled ? "enabled" : "disabled");
+	put_u64(&o, pol->rate_limit);
+	if (pol->rate_limit)
+		snprintf(rate, sizeof(rate), "%u calls/s per vCPU",
+			 pol->rate_limit);
+	put_str(&o, rate);
+	put_u64s(&o, pol->allow, 4);
+	put_u64s(&o, pol->allow_user, 4);
+	out_end(&o);
+	print_text("(numbers are offsets from 0x%lx)\n", PVHOOK_HC_BASE);
+	out_end(&doc);
 }
 
 /* ------------------------------------------------------------------ */

@@ -36,6 +36,7 @@ static const char serve_help[] =
 "                       SIGTERM)\n";
 
 #define EXEC_OUTPUT_MAX	256
+#define EXEC_NOTE_SIZE	64	/* why a command gave no answer */
 
 struct serve_args {
 	struct pvhook_serve srv;
@@ -223,47 +224,48 @@ static u64 run_exec(const char *cmd, const struct pvhook_msg *m,
 /* ------------------------------------------------------------------ */
 /* The request loop */
 
+/* A request and the answer: "seq ... -> 0xRET (error)" or a JSON line. */
+static const struct field request_fields[] = {
+	{ "seq", NULL, "seq", FIELD_U64 },
+	{ "vcpu", NULL, "vcpu", FIELD_U64 },
+	{ "nr", NULL, "nr", FIELD_HEX },
+	{ "args", NULL, "args", FIELD_HEX_LIST },
+	{ "cpl", NULL, NULL, FIELD_U64 },
+	{ "long_mode", NULL, NULL, FIELD_BOOL },
+	{ "ret", NULL, "->", FIELD_HEX },
+	{ "answered", NULL, NULL, FIELD_BOOL },
+	{ "error", NULL, NULL, FIELD_STR },
+	{ NULL, NULL, "", FIELD_STR },		/* "(error)" */
+	{ NULL, NULL, "", FIELD_STR },		/* not answered */
+};
+
 static void print_request(const struct pvhook_msg *m, u64 ret,
 			  const char *note, bool late)
 {
-	printf("seq %llu vcpu %u nr 0x%llx args 0x%llx 0x%llx 0x%llx 0x%llx",
-	       m->seq, m->vcpu, m->nr, m->args[0], m->args[1], m->args[2],
-	       m->args[3]);
-	printf(" -> 0x%llx", ret);
-	if (*note)
-		printf(" (%s)", note);
-	if (late)
-		printf(" (too late: no vCPU waits)");
-	putchar('\n');
-}
+	char paren[EXEC_NOTE_SIZE + 2];
+	struct out o;
 
-static void json_request(const struct pvhook_msg *m, u64 ret,
-			 const char *note, bool late)
-{
-	int i;
-
-	json_obj_begin(NULL);
-	json_u64("seq", m->seq);
-	json_u64("vcpu", m->vcpu);
-	json_u64("nr", m->nr);
-	json_arr_begin("args");
-	for (i = 0; i < 4; i++)
-		json_u64(NULL, m->args[i]);
-	json_arr_end();
-	json_u64("cpl", m->cpl);
-	json_bool("long_mode", m->flags & PVHOOK_MSG_F_LONG_MODE);
-	json_u64("ret", ret);
-	json_bool("answered", !late);
-	if (*note)
-		json_str("error", note);
-	json_obj_end();
-	json_end_line();
+	snprintf(paren, sizeof(paren), "(%s)", note);
+	out_begin(&o, OUT_RECORD, NULL, request_fields,
+		  ARRAY_SIZE(request_fields));
+	put_u64(&o, m->seq);
+	put_u64(&o, m->vcpu);
+	put_u64(&o, m->nr);
+	put_u64s(&o, m->args, 4);
+	put_u64(&o, m->cpl);
+	put_u64(&o, m->flags & PVHOOK_MSG_F_LONG_MODE);
+	put_u64(&o, ret);
+	put_u64(&o, !late);
+	put_str(&o, *note ? note : NULL);
+	put_str(&o, *note ? paren : NULL);
+	put_str(&o, late ? "(too late: no vCPU waits)" : NULL);
+	out_end(&o);
 }
 
 static void answer(int h, const struct serve_args *sa,
 		   const struct pvhook_msg *m)
 {
-	char note[64] = "";
+	char note[EXEC_NOTE_SIZE] = "";
 	u64 ret;
 	bool late;
 
@@ -272,10 +274,7 @@ static void answer(int h, const struct serve_args *sa,
 	else
 		ret = m->args[0];
 	late = vm_reply(h, m->seq, ret) == -ENOENT;
-	if (opts.json)
-		json_request(m, ret, note, late);
-	else
-		print_request(m, ret, note, late);
+	print_request(m, ret, note, late);
 }
 
 int serve_run(int h, void *args)
@@ -287,8 +286,7 @@ int serve_run(int h, void *args)
 
 	signals_init();
 	vm_serve(h, &sa->srv);
-	if (!opts.json)
-		printf("serving 0x%llx\n", sa->srv.nr);
+	print_text("serving 0x%llx\n", sa->srv.nr);
 	while (!sa->count || done < sa->count) {
 		n = msg_batch(sa->count, done, ARRAY_SIZE(msgs));
 		n = vm_wait_msgs(h, msgs, n);

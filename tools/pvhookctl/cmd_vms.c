@@ -47,77 +47,67 @@ static const char watch_help[] =
 "                       allowed)\n"
 "  -c, --count N        stop after N refreshes (default: until SIGINT)\n";
 
-void json_vm_info(const char *key, const struct pvhook_vm_info *vi)
+/* A VM's information: a row of list, or show's lines. */
+static const struct field vm_fields[] = {
+	{ "id", "ID", "VM id", FIELD_U64 },
+	{ "pid", "PID", "pid", FIELD_S64 },
+	{ "stats_id", "STATS_ID", "stats id", FIELD_STR },
+	{ "nr_vcpus", "VCPUS", "vCPUs", FIELD_U64 },
+	{ "enabled", "ENABLED", "enabled", FIELD_BOOL },
+	{ "attached", NULL, NULL, FIELD_BOOL },
+	{ "nr_handles", "HANDLES", "handles", FIELD_U64 },
+	{ "calls", "CALLS", "calls", FIELD_U64 },
+	{ "errors", "ERRORS", "errors", FIELD_U64 },
+	{ "throttled", "THROTTLED", "throttled", FIELD_U64 },
+	{ "events", "EVENTS", "events", FIELD_U64 },
+};
+
+static void put_vm_info(struct out *o, const struct pvhook_vm_info *vi)
 {
-	json_obj_begin(key);
-	json_u64("id", vi->id);
-	json_s64("pid", vi->pid);
-	json_str("stats_id", vi->stats_id);
-	json_u64("nr_vcpus", vi->nr_vcpus);
-	json_bool("enabled", vi->flags & PVHOOK_VM_F_ENABLED);
-	json_bool("attached", vi->flags & PVHOOK_VM_F_ATTACHED);
-	json_u64("nr_handles", vi->nr_handles);
-	json_u64("calls", vi->calls);
-	json_u64("errors", vi->errors);
-	json_u64("throttled", vi->throttled);
-	json_u64("events", vi->events);
-	json_obj_end();
+	put_u64(o, vi->id);
+	put_u64(o, vi->pid);
+	put_str(o, vi->stats_id);
+	put_u64(o, vi->nr_vcpus);
+	put_u64(o, vi->flags & PVHOOK_VM_F_ENABLED);
+	put_u64(o, vi->flags & PVHOOK_VM_F_ATTACHED);
+	put_u64(o, vi->nr_handles);
+	put_u64(o, vi->calls);
+	put_u64(o, vi->errors);
+	put_u64(o, vi->throttled);
+	put_u64(o, vi->events);
+}
+
+void out_vm_info(const char *key, const struct pvhook_vm_info *vi)
+{
+	struct out o;
+
+	out_begin(&o, OUT_OBJECT, key, vm_fields, ARRAY_SIZE(vm_fields));
+	put_vm_info(&o, vi);
+	out_end(&o);
 }
 
 /* ------------------------------------------------------------------ */
 /* list */
 
-static void print_vm_list(const struct pvhook_vm_info *vms, u32 n)
-{
-	static const char *const headers[] = {
-		"ID", "PID", "STATS_ID", "VCPUS", "ENABLED", "HANDLES",
-		"CALLS", "ERRORS", "THROTTLED", "EVENTS",
-	};
-	struct table *t = table_new(headers, ARRAY_SIZE(headers));
-	const struct pvhook_vm_info *vi;
-
-	for (vi = vms; vi < vms + n; vi++) {
-		table_u64(t, vi->id);
-		table_s64(t, vi->pid);
-		table_str(t, vi->stats_id);
-		table_u64(t, vi->nr_vcpus);
-		table_str(t, yes_no(vi->flags & PVHOOK_VM_F_ENABLED));
-		table_u64(t, vi->nr_handles);
-		table_u64(t, vi->calls);
-		table_u64(t, vi->errors);
-		table_u64(t, vi->throttled);
-		table_u64(t, vi->events);
-	}
-	table_print(t);
-}
-
-static void json_vm_list(const struct pvhook_vm_info *vms, u32 n)
-{
-	u32 i;
-
-	json_obj_begin(NULL);
-	json_arr_begin("vms");
-	for (i = 0; i < n; i++)
-		json_vm_info(NULL, &vms[i]);
-	json_arr_end();
-	json_obj_end();
-	json_end_line();
-}
-
 int cmd_list(int argc, char **argv)
 {
 	struct pvhook_vm_info *vms;
+	struct out doc, o;
 	int dev;
-	u32 n;
+	u32 n, i;
 
 	parse_help_only(argc, argv, "list", list_help);
 	no_more_args(argc, argv, "list");
 	dev = dev_open(O_RDONLY);
 	vms = dev_list_vms(dev, &n);
-	if (opts.json)
-		json_vm_list(vms, n);
-	else
-		print_vm_list(vms, n);
+	out_begin(&doc, OUT_OBJECT, NULL, NULL, 0);
+	out_begin(&o, OUT_LIST, "vms", vm_fields, ARRAY_SIZE(vm_fields));
+	for (i = 0; i < n; i++) {
+		out_row(&o);
+		put_vm_info(&o, &vms[i]);
+	}
+	out_end(&o);
+	out_end(&doc);
 	free(vms);
 	close(dev);
 	return 0;
@@ -272,144 +262,114 @@ static void fmt_bucket(char *buf, size_t size, int b)
 	}
 }
 
-/* The name of an in-kernel number, "(user range)" or "-". */
-static void hc_name(int dev, u64 nr, char *buf, size_t size)
+/* A number's statistics: a table's row for people. */
+static const struct field number_fields[] = {
+	{ "nr", "NR", NULL, FIELD_HEX },
+	{ "name", NULL, NULL, FIELD_STR },	/* an in-kernel number's */
+	{ NULL, "NAME", NULL, FIELD_STR },
+	{ "calls", "CALLS", NULL, FIELD_U64 },
+	{ "errors", "ERRORS", NULL, FIELD_U64 },
+	{ "throttled", "THROTTLED", NULL, FIELD_U64 },
+	{ NULL, "P50", NULL, FIELD_STR },
+	{ NULL, "P99", NULL, FIELD_STR },
+	{ NULL, "MAX", NULL, FIELD_STR },
+	{ "time_hist", NULL, NULL, FIELD_HEX_LIST },
+};
+
+static void put_hc_stats(struct out *o, int dev,
+			 const struct pvhook_hc_stats *s)
 {
+	bool user = s->nr >= PVHOOK_HC_USER_FIRST &&
+		    s->nr <= PVHOOK_HC_USER_LAST;
 	struct pvhook_hc_info hci;
-
-	if (!dev_get_hc_info(dev, nr, &hci))
-		snprintf(buf, size, "%s", hci.name);
-	else if (nr >= PVHOOK_HC_USER_FIRST && nr <= PVHOOK_HC_USER_LAST)
-		snprintf(buf, size, "(user range)");
-	else
-		snprintf(buf, size, "-");
-}
-
-static void stats_row(struct table *t, int dev, const struct pvhook_hc_stats *s)
-{
+	const char *name = NULL;
 	char buf[32];
 
-	table_hex(t, s->nr);
-	hc_name(dev, s->nr, buf, sizeof(buf));
-	table_str(t, buf);
-	table_u64(t, s->calls);
-	table_u64(t, s->errors);
-	table_u64(t, s->throttled);
-	fmt_bucket(buf, sizeof(buf), hist_percentile(s->time_hist, 50));
-	table_str(t, buf);
-	fmt_bucket(buf, sizeof(buf), hist_percentile(s->time_hist, 99));
-	table_str(t, buf);
-	fmt_bucket(buf, sizeof(buf), hist_max(s->time_hist));
-	table_str(t, buf);
-}
-
-static void print_vm_stats(int dev, const struct pvhook_vm_info *vi,
-			   const struct pvhook_hc_stats *st, u32 n)
-{
-	static const char *const headers[] = {
-		"NR", "NAME", "CALLS", "ERRORS", "THROTTLED",
-		"P50", "P99", "MAX",
-	};
-	struct table *t = table_new(headers, ARRAY_SIZE(headers));
-	u32 i;
-
-	printf("VM %llu (pid %d, %s)\n", vi->id, vi->pid, vi->stats_id);
-	for (i = 0; i < n; i++)
-		stats_row(t, dev, &st[i]);
-	table_print(t);
-}
-
-static void json_hc_stats(int dev, const struct pvhook_hc_stats *s)
-{
-	struct pvhook_hc_info hci;
-	int b;
-
-	json_obj_begin(NULL);
-	json_u64("nr", s->nr);
 	if (!dev_get_hc_info(dev, s->nr, &hci))
-		json_str("name", hci.name);
-	json_u64("calls", s->calls);
-	json_u64("errors", s->errors);
-	json_u64("throttled", s->throttled);
-	json_arr_begin("time_hist");
-	for (b = 0; b <= HIST_LAST; b++)
-		json_u64(NULL, s->time_hist[b]);
-	json_arr_end();
-	json_obj_end();
+		name = hci.name;
+	put_u64(o, s->nr);
+	put_str(o, name);
+	put_str(o, name ? name : user ? "(user range)" : "-");
+	put_u64(o, s->calls);
+	put_u64(o, s->errors);
+	put_u64(o, s->throttled);
+	fmt_bucket(buf, sizeof(buf), hist_percentile(s->time_hist, 50));
+	put_str(o, buf);
+	fmt_bucket(buf, sizeof(buf), hist_percentile(s->time_hist, 99));
+	put_str(o, buf);
+	fmt_bucket(buf, sizeof(buf), hist_max(s->time_hist));
+	put_str(o, buf);
+	put_u64s(o, s->time_hist, PVHOOK_HIST_BUCKETS);
 }
 
-/* The members of a VM's object in "stats --json". */
-static void json_vm_stats(int dev, const struct pvhook_vm_info *vi,
-			  const struct pvhook_hc_stats *st, u32 n)
-{
-	u32 i;
+/* A VM's paravirt operations: stats has the first two, watch all. */
+static const struct field ops_fields[] = {
+	{ "flushes", NULL, NULL, FIELD_U64 },
+	{ "rejected", NULL, NULL, FIELD_U64 },
+	{ "flushes_per_s", NULL, NULL, FIELD_DOUBLE },
+	{ "rejected_per_s", NULL, NULL, FIELD_DOUBLE },
+};
 
-	json_u64("id", vi->id);
-	json_s64("pid", vi->pid);
-	json_str("stats_id", vi->stats_id);
-	json_arr_begin("numbers");
-	for (i = 0; i < n; i++)
-		json_hc_stats(dev, &st[i]);
-	json_arr_end();
-}
+/* An operation: stats has its counts (op_fields[1..4]), watch all. */
+static const struct field op_fields[] = {
+	{ NULL, "VM", NULL, FIELD_U64 },
+	{ "slot", "SLOT", NULL, FIELD_U64 },
+	{ "op", "OP", NULL, FIELD_STR },
+	{ "records", "RECORDS", NULL, FIELD_U64 },
+	{ "sync_calls", "SYNC", NULL, FIELD_U64 },
+	{ "records_per_s", "RECORDS/S", NULL, FIELD_DOUBLE },
+	{ "sync_per_s", "SYNC/S", NULL, FIELD_DOUBLE },
+};
 
-static bool has_ops(const struct vm_ops *ops)
-{
-	return ops->n || ops->flushes || ops->rejected;
-}
-
-static void print_vm_ops(const struct vm_ops *ops)
-{
-	static const char *const headers[] = {
-		"SLOT", "OP", "RECORDS", "SYNC",
-	};
-	struct table *t = table_new(headers, ARRAY_SIZE(headers));
-	char name[OP_NAME_SIZE];
-	u32 i;
-
-	printf("\nparavirt operations: %llu flushes, %llu rejected\n",
-	       ops->flushes, ops->rejected);
-	for (i = 0; i < ops->n; i++) {
-		table_u64(t, ops->st[i].slot);
-		table_str(t, op_name(name, sizeof(name), ops->st[i].slot));
-		table_u64(t, ops->st[i].records);
-		table_u64(t, ops->st[i].sync_calls);
-	}
-	table_print(t);
-}
-
-static void json_vm_ops(const struct vm_ops *ops)
+static void put_op(struct out *o, const struct pvhook_op_stats *st)
 {
 	char name[OP_NAME_SIZE];
+
+	put_u64(o, st->slot);
+	put_str(o, op_name(name, sizeof(name), st->slot));
+	put_u64(o, st->records);
+	put_u64(o, st->sync_calls);
+}
+
+static void put_vm_ops(const struct vm_ops *ops)
+{
+	struct out o, slots;
 	u32 i;
 
-	json_obj_begin("ops");
-	json_u64("flushes", ops->flushes);
-	json_u64("rejected", ops->rejected);
-	json_arr_begin("slots");
+	print_text("\nparavirt operations: %llu flushes, %llu rejected\n",
+		   ops->flushes, ops->rejected);
+	out_begin(&o, OUT_OBJECT, "ops", ops_fields, 2);
+	put_u64(&o, ops->flushes);
+	put_u64(&o, ops->rejected);
+	out_begin(&slots, OUT_LIST, "slots", op_fields + 1, 4);
 	for (i = 0; i < ops->n; i++) {
-		json_obj_begin(NULL);
-		json_u64("slot", ops->st[i].slot);
-		json_str("op", op_name(name, sizeof(name), ops->st[i].slot));
-		json_u64("records", ops->st[i].records);
-		json_u64("sync_calls", ops->st[i].sync_calls);
-		json_obj_end();
+		out_row(&slots);
+		put_op(&slots, &ops->st[i]);
 	}
-	json_arr_end();
-	json_obj_end();
+	out_end(&slots);
+	out_end(&o);
 }
+
+/* A VM in stats: for people, a heading line instead. */
+static const struct field vm_stats_fields[] = {
+	{ "id", NULL, NULL, FIELD_U64 },
+	{ "pid", NULL, NULL, FIELD_S64 },
+	{ "stats_id", NULL, NULL, FIELD_STR },
+};
 
 /*
- * Print the statistics of one VM. A VM destroyed since the list was read
- * is an error only when it was asked for by name (@must).
+ * Print the statistics of one VM, a row of @vms. A VM destroyed since the
+ * list was read is an error only when it was asked for by name (@must).
  */
-static void show_vm_stats(int dev, const struct pvhook_vm_info *vi,
-			  bool must, bool first)
+static void show_vm_stats(struct out *vms, int dev,
+			  const struct pvhook_vm_info *vi, bool must,
+			  bool first)
 {
 	struct pvhook_hc_stats *st = xcalloc(PVHOOK_HC_COUNT, sizeof(*st));
 	struct vm_ops *ops = xcalloc(1, sizeof(*ops));
 	bool ops_ok;
-	u32 n;
+	struct out o;
+	u32 n, i;
 
 	if (dev_vm_stats(dev, vi->id, st, &n)) {
 		if (must)
@@ -417,19 +377,22 @@ static void show_vm_stats(int dev, const struct pvhook_vm_info *vi,
 		goto out;
 	}
 	ops_ok = !dev_vm_ops(dev, vi->id, ops);
-	if (opts.json) {
-		json_obj_begin(NULL);
-		json_vm_stats(dev, vi, st, n);
-		if (ops_ok)
-			json_vm_ops(ops);
-		json_obj_end();
-	} else {
-		if (!first)
-			putchar('\n');
-		print_vm_stats(dev, vi, st, n);
-		if (ops_ok && has_ops(ops))
-			print_vm_ops(ops);
+	out_row(vms);
+	put_u64(vms, vi->id);
+	put_u64(vms, vi->pid);
+	put_str(vms, vi->stats_id);
+	print_text("%sVM %llu (pid %d, %s)\n", first ? "" : "\n", vi->id,
+		   vi->pid, vi->stats_id);
+	out_begin(&o, OUT_LIST, "numbers", number_fields,
+		  ARRAY_SIZE(number_fields));
+	for (i = 0; i < n; i++) {
+		out_row(&o);
+		put_hc_stats(&o, dev, &st[i]);
 	}
+	out_end(&o);
+	/* For people, only operations a guest reported. */
+	if (ops_ok && (opts.json || ops->n || ops->flushes || ops->rejected))
+		put_vm_ops(ops);
 out:
 	free(ops);
 	free(st);
@@ -440,6 +403,7 @@ int cmd_stats(int argc, char **argv)
 	const struct pvhook_vm_info *one = NULL;
 	struct pvhook_vm_info *vms;
 	const char *sel = NULL;
+	struct out doc, o;
 	int dev;
 	u32 n, i;
 
@@ -451,21 +415,17 @@ int cmd_stats(int argc, char **argv)
 	vms = dev_list_vms(dev, &n);
 	if (sel)
 		one = select_vm(vms, n, sel);
-	if (opts.json) {
-		json_obj_begin(NULL);
-		json_arr_begin("vms");
-	}
+	out_begin(&doc, OUT_OBJECT, NULL, NULL, 0);
+	out_begin(&o, OUT_LIST, "vms", vm_stats_fields,
+		  ARRAY_SIZE(vm_stats_fields));
 	if (one)
-		show_vm_stats(dev, one, true, true);
+		show_vm_stats(&o, dev, one, true, true);
 	for (i = 0; !one && i < n; i++)
-		show_vm_stats(dev, &vms[i], false, i == 0);
-	if (opts.json) {
-		json_arr_end();
-		json_obj_end();
-		json_end_line();
-	} else if (!sel && !n) {
-		printf("pvhook knows no VMs\n");
-	}
+		show_vm_stats(&o, dev, &vms[i], false, i == 0);
+	out_end(&o);
+	if (!sel && !n)
+		print_text("pvhook knows no VMs\n");
+	out_end(&doc);
 	free(vms);
 	close(dev);
 	return 0;
@@ -529,22 +489,6 @@ static const struct vm_ops *sample_ops(const struct sample *s, u64 id)
 	return i < 0 ? &none : &s->ops[i];
 }
 
-struct rates {
-	double calls, errors, throttled;
-};
-
-static struct rates vm_rates(const struct pvhook_vm_info *prev,
-			     const struct pvhook_vm_info *cur, double secs)
-{
-	struct rates r = {
-		.calls = (cur->calls - prev->calls) / secs,
-		.errors = (cur->errors - prev->errors) / secs,
-		.throttled = (cur->throttled - prev->throttled) / secs,
-	};
-
-	return r;
-}
-
 /* One operation of one VM in the "top". */
 struct op_row {
 	const struct pvhook_vm_info *vi;
@@ -576,7 +520,7 @@ static int op_row_cmp(const void *a, const void *b)
 	return x->cur->slot < y->cur->slot ? -1 : 1;
 }
 
-/* Every VM's operations with their rates, busiest first; free() them. */
+/* Every VM's operations with their rates, VM by VM; free() them. */
 static struct op_row *op_rows(const struct sample *prev,
 			      const struct sample *cur, u32 *count)
 {
@@ -600,131 +544,117 @@ static struct op_row *op_rows(const struct sample *prev,
 			n++;
 		}
 	}
-	qsort(rows, n, sizeof(*rows), op_row_cmp);
 	*count = n;
 	return rows;
 }
 
-static void print_op_rates(const struct sample *prev, const struct sample *cur)
+static void put_op_rate(struct out *o, const struct op_row *row)
 {
-	static const char *const headers[] = {
-		"VM", "SLOT", "OP", "RECORDS", "SYNC", "RECORDS/S", "SYNC/S",
-	};
-	struct op_row *rows;
-	char name[OP_NAME_SIZE];
-	struct table *t;
-	u32 i, n;
-
-	rows = op_rows(prev, cur, &n);
-	if (n) {
-		printf("\nparavirt operations\n");
-		t = table_new(headers, ARRAY_SIZE(headers));
-		for (i = 0; i < n; i++) {
-			table_u64(t, rows[i].vi->id);
-			table_u64(t, rows[i].cur->slot);
-			table_str(t, op_name(name, sizeof(name),
-					     rows[i].cur->slot));
-			table_u64(t, rows[i].cur->records);
-			table_u64(t, rows[i].cur->sync_calls);
-			table_rate(t, rows[i].records);
-			table_rate(t, rows[i].sync);
-		}
-		table_print(t);
-	}
-	free(rows);
+	put_u64(o, row->vi->id);
+	put_op(o, row->cur);
+	put_double(o, row->records);
+	put_double(o, row->sync);
 }
 
-static void print_rates(const struct sample *prev, const struct sample *cur)
+/* For people: every VM's operations, busiest first. */
+static void print_op_top(struct op_row *rows, u32 n)
 {
-	static const char *const headers[] = {
-		"ID", "PID", "STATS_ID", "CALLS", "CALLS/S", "ERRORS/S",
-		"THROTTLED/S",
-	};
-	struct table *t = table_new(headers, ARRAY_SIZE(headers));
-	double secs = cur->time - prev->time;
-	const struct pvhook_vm_info *vi;
-	struct rates r;
+	struct out o;
+	u32 i;
 
-	if (isatty(STDOUT_FILENO))
-		fputs("\033[H\033[2J", stdout);
-	printf("pvhook: %u VMs, rates over %.1f s\n\n", cur->n, secs);
-	for (vi = cur->vms; vi < cur->vms + cur->n; vi++) {
-		r = vm_rates(sample_vm(prev, vi->id), vi, secs);
-		table_u64(t, vi->id);
-		table_s64(t, vi->pid);
-		table_str(t, vi->stats_id);
-		table_u64(t, vi->calls);
-		table_rate(t, r.calls);
-		table_rate(t, r.errors);
-		table_rate(t, r.throttled);
+	if (!n)
+		return;
+	qsort(rows, n, sizeof(*rows), op_row_cmp);
+	printf("\nparavirt operations\n");
+	out_begin(&o, OUT_LIST, NULL, op_fields, ARRAY_SIZE(op_fields));
+	for (i = 0; i < n; i++) {
+		out_row(&o);
+		put_op_rate(&o, &rows[i]);
 	}
-	table_print(t);
-	print_op_rates(prev, cur);
+	out_end(&o);
 }
 
-/* The "ops" member of VM @i of @cur in watch's JSON. */
-static void json_op_rates(const struct sample *prev, const struct sample *cur,
-			  u32 i, double secs)
+/* In JSON: the "ops" of VM @i of @cur, whose operations are @rows. */
+static void put_vm_op_rates(const struct sample *prev,
+			    const struct sample *cur, u32 i,
+			    const struct op_row *rows)
 {
 	const struct vm_ops *ops = &cur->ops[i];
 	const struct vm_ops *pops = sample_ops(prev, cur->vms[i].id);
-	char name[OP_NAME_SIZE];
-	struct pvhook_op_stats p;
+	double secs = cur->time - prev->time;
+	struct out o, slots;
 	u32 j;
 
-	json_obj_begin("ops");
-	json_u64("flushes", ops->flushes);
-	json_u64("rejected", ops->rejected);
-	json_double("flushes_per_s", (ops->flushes - pops->flushes) / secs);
-	json_double("rejected_per_s", (ops->rejected - pops->rejected) / secs);
-	json_arr_begin("slots");
+	out_begin(&o, OUT_OBJECT, "ops", ops_fields, ARRAY_SIZE(ops_fields));
+	put_u64(&o, ops->flushes);
+	put_u64(&o, ops->rejected);
+	put_double(&o, (ops->flushes - pops->flushes) / secs);
+	put_double(&o, (ops->rejected - pops->rejected) / secs);
+	out_begin(&slots, OUT_LIST, "slots", op_fields, ARRAY_SIZE(op_fields));
 	for (j = 0; j < ops->n; j++) {
-		p = op_prev(pops, ops->st[j].slot);
-		json_obj_begin(NULL);
-		json_u64("slot", ops->st[j].slot);
-		json_str("op", op_name(name, sizeof(name), ops->st[j].slot));
-		json_u64("records", ops->st[j].records);
-		json_u64("sync_calls", ops->st[j].sync_calls);
-		json_double("records_per_s",
-			    (ops->st[j].records - p.records) / secs);
-		json_double("sync_per_s",
-			    (ops->st[j].sync_calls - p.sync_calls) / secs);
-		json_obj_end();
+		out_row(&slots);
+		put_op_rate(&slots, &rows[j]);
 	}
-	json_arr_end();
-	json_obj_end();
+	out_end(&slots);
+	out_end(&o);
 }
 
-static void json_rates(const struct sample *prev, const struct sample *cur)
+static const struct field watch_fields[] = {
+	{ "time", NULL, NULL, FIELD_U64 },
+	{ "interval", NULL, NULL, FIELD_DOUBLE },
+};
+
+static const struct field rate_fields[] = {
+	{ "id", "ID", NULL, FIELD_U64 },
+	{ "pid", "PID", NULL, FIELD_S64 },
+	{ "stats_id", "STATS_ID", NULL, FIELD_STR },
+	{ "calls", "CALLS", NULL, FIELD_U64 },
+	{ "errors", NULL, NULL, FIELD_U64 },
+	{ "throttled", NULL, NULL, FIELD_U64 },
+	{ "calls_per_s", "CALLS/S", NULL, FIELD_DOUBLE },
+	{ "errors_per_s", "ERRORS/S", NULL, FIELD_DOUBLE },
+	{ "throttled_per_s", "THROTTLED/S", NULL, FIELD_DOUBLE },
+};
+
+static void put_rates(const struct sample *prev, const struct sample *cur)
 {
 	double secs = cur->time - prev->time;
-	const struct pvhook_vm_info *vi;
-	struct rates r;
-	u32 i;
+	const struct pvhook_vm_info *vi, *p;
+	struct op_row *rows;
+	struct out doc, o;
+	u32 i, n, first = 0;
 
-	json_obj_begin(NULL);
-	json_u64("time", time(NULL));
-	json_double("interval", secs);
-	json_arr_begin("vms");
+	if (!opts.json && isatty(STDOUT_FILENO))
+		fputs("\033[H\033[2J", stdout);
+	print_text("pvhook: %u VMs, rates over %.1f s\n\n", cur->n, secs);
+	rows = op_rows(prev, cur, &n);
+	out_begin(&doc, OUT_OBJECT, NULL, watch_fields,
+		  ARRAY_SIZE(watch_fields));
+	put_u64(&doc, time(NULL));
+	put_double(&doc, secs);
+	out_begin(&o, OUT_LIST, "vms", rate_fields, ARRAY_SIZE(rate_fields));
 	for (i = 0; i < cur->n; i++) {
 		vi = &cur->vms[i];
-		r = vm_rates(sample_vm(prev, vi->id), vi, secs);
-		json_obj_begin(NULL);
-		json_u64("id", vi->id);
-		json_s64("pid", vi->pid);
-		json_str("stats_id", vi->stats_id);
-		json_u64("calls", vi->calls);
-		json_u64("errors", vi->errors);
-		json_u64("throttled", vi->throttled);
-		json_double("calls_per_s", r.calls);
-		json_double("errors_per_s", r.errors);
-		json_double("throttled_per_s", r.throttled);
-		json_op_rates(prev, cur, i, secs);
-		json_obj_end();
+		p = sample_vm(prev, vi->id);
+		out_row(&o);
+		put_u64(&o, vi->id);
+		put_u64(&o, vi->pid);
+		put_str(&o, vi->stats_id);
+		put_u64(&o, vi->calls);
+		put_u64(&o, vi->errors);
+		put_u64(&o, vi->throttled);
+		put_double(&o, (vi->calls - p->calls) / secs);
+		put_double(&o, (vi->errors - p->errors) / secs);
+		put_double(&o, (vi->throttled - p->throttled) / secs);
+		if (opts.json)
+			put_vm_op_rates(prev, cur, i, rows + first);
+		first += cur->ops[i].n;
 	}
-	json_arr_end();
-	json_obj_end();
-	json_end_line();
+	out_end(&o);
+	if (!opts.json)
+		print_op_top(rows, n);
+	out_end(&doc);
+	free(rows);
 }
 
 static void watch(int dev, double interval, u64 count)
@@ -738,10 +668,7 @@ static void watch(int dev, double interval, u64 count)
 		if (stop_requested)
 			break;
 		take_sample(dev, &cur);
-		if (opts.json)
-			json_rates(&prev, &cur);
-		else
-			print_rates(&prev, &cur);
+		put_rates(&prev, &cur);
 		free_sample(&prev);
 		prev = cur;
 	}

@@ -1,9 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * pvhookctl: aligned tables for people and JSON for programs. The JSON
- * writer prints one compact document per line (json_end_line()).
+ * pvhookctl: fields printed for people (aligned tables, "label: value"
+ * lines, one-line records) or as JSON, one compact document per line.
  */
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,17 +18,6 @@ struct table {
 	char **cells;		/* row-major, the headers first */
 };
 
-struct table *table_new(const char *const *headers, int ncols)
-{
-	struct table *t = xcalloc(1, sizeof(*t));
-	int i;
-
-	t->ncols = ncols;
-	for (i = 0; i < ncols; i++)
-		table_str(t, headers[i]);
-	return t;
-}
-
 /* Add a cell; a row is full after table->ncols cells. */
 static void table_add(struct table *t, char *cell)
 {
@@ -43,7 +31,7 @@ static void table_add(struct table *t, char *cell)
 }
 
 /* A cell for a terminal: control characters become '?'. */
-void table_str(struct table *t, const char *s)
+static void table_str(struct table *t, const char *s)
 {
 	char *cell = xstrdup(s), *p;
 
@@ -53,37 +41,19 @@ void table_str(struct table *t, const char *s)
 	table_add(t, cell);
 }
 
-/* A cell formatted like printf(). */
-static void table_fmt(struct table *t, const char *fmt, ...)
+/* A table with a column for each of @f that has a title. */
+static struct table *table_new(const struct field *f, int n)
 {
-	char buf[32];
-	va_list ap;
+	struct table *t = xcalloc(1, sizeof(*t));
+	int i;
 
-	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	table_str(t, buf);
-}
-
-void table_u64(struct table *t, u64 v)
-{
-	table_fmt(t, "%llu", v);
-}
-
-void table_s64(struct table *t, s64 v)
-{
-	table_fmt(t, "%lld", v);
-}
-
-void table_hex(struct table *t, u64 v)
-{
-	table_fmt(t, "0x%llx", v);
-}
-
-/* A rate per second, one decimal. */
-void table_rate(struct table *t, double v)
-{
-	table_fmt(t, "%.1f", v);
+	for (i = 0; i < n; i++) {
+		if (!f[i].title)
+			continue;
+		table_str(t, f[i].title);
+		t->ncols++;
+	}
+	return t;
 }
 
 static int column_width(const struct table *t, int col)
@@ -99,7 +69,7 @@ static int column_width(const struct table *t, int col)
 }
 
 /* Print the table, columns two spaces apart, and free it. */
-void table_print(struct table *t)
+static void table_print(struct table *t)
 {
 	int *width = xcalloc(t->ncols, sizeof(*width));
 	int i, col;
@@ -119,11 +89,6 @@ void table_print(struct table *t)
 	free(t);
 }
 
-const char *yes_no(bool v)
-{
-	return v ? "yes" : "no";
-}
-
 static unsigned int range_end(const u64 bits[4], unsigned int lo)
 {
 	while (lo + 1 < PVHOOK_HC_COUNT && hc_bit(bits, lo + 1))
@@ -131,11 +96,13 @@ static unsigned int range_end(const u64 bits[4], unsigned int lo)
 	return lo;
 }
 
+#define HC_LIST_SIZE	1024	/* room for any fmt_hc_list() */
+
 /*
  * A set of numbers as offsets from PVHOOK_HC_BASE, in ranges:
  * "0x00-0x3f,0x80", or "all", or "none". @size: HC_LIST_SIZE.
  */
-void fmt_hc_list(char *buf, size_t size, const u64 bits[4])
+static void fmt_hc_list(char *buf, size_t size, const u64 bits[4])
 {
 	unsigned int lo, hi;
 	size_t len = 0;
@@ -278,62 +245,173 @@ static void json_open(const char *key, char c)
 	json_need_comma[++json_depth] = false;
 }
 
-void json_obj_begin(const char *key)
+static void json_close(char c)
 {
-	json_open(key, '{');
-}
-
-void json_obj_end(void)
-{
-	putchar('}');
+	putchar(c);
 	json_depth--;
 }
 
-void json_arr_begin(const char *key)
+/* Begin @f's member for JSON; false when there is none. */
+static bool json_key(const struct field *f)
 {
-	json_open(key, '[');
+	if (!opts.json || !f->key)
+		return false;
+	json_prefix(f->key);
+	return true;
 }
 
-void json_arr_end(void)
+/* ------------------------------------------------------------------ */
+/* Fields */
+
+static const struct field *next_field(struct out *o)
 {
-	putchar(']');
-	json_depth--;
+	if (o->next == o->n)
+		fatal("internal error: more values than fields");
+	return &o->fields[o->next++];
 }
 
-void json_str(const char *key, const char *s)
+/* Field @f for people, @text: a table's cell, a line or in a record. */
+static void put_text(struct out *o, const struct field *f, const char *text)
 {
-	json_prefix(key);
-	json_quote(s);
+	const char *name = o->t ? f->title : f->label;
+	char label[32];
+
+	if (opts.json || !name)
+		return;
+	if (o->t) {
+		table_str(o->t, text);
+	} else if (o->style == OUT_RECORD) {
+		printf("%s%s%s%s", o->open ? " " : "", name,
+		       *name ? " " : "", text);
+		o->open = true;
+	} else {
+		snprintf(label, sizeof(label), "%s:", name);
+		printf("%-14s%s\n", label, text);
+	}
 }
 
-void json_u64(const char *key, u64 v)
+/* FIELD_U64, FIELD_S64, FIELD_HEX or FIELD_BOOL. */
+void put_u64(struct out *o, u64 v)
 {
-	json_prefix(key);
-	printf("%llu", v);
+	const struct field *f = next_field(o);
+	char buf[32];
+
+	if (f->kind == FIELD_BOOL)
+		snprintf(buf, sizeof(buf), "%s", v ? "true" : "false");
+	else if (f->kind == FIELD_S64)
+		snprintf(buf, sizeof(buf), "%lld", (s64)v);
+	else
+		snprintf(buf, sizeof(buf), "%llu", v);
+	if (json_key(f))
+		fputs(buf, stdout);
+	if (f->kind == FIELD_BOOL)
+		snprintf(buf, sizeof(buf), "%s", v ? "yes" : "no");
+	else if (f->kind == FIELD_HEX)
+		snprintf(buf, sizeof(buf), "0x%llx", v);
+	put_text(o, f, buf);
 }
 
-void json_s64(const char *key, s64 v)
+/* FIELD_DOUBLE. */
+void put_double(struct out *o, double v)
 {
-	json_prefix(key);
-	printf("%lld", v);
+	const struct field *f = next_field(o);
+	char buf[32];
+
+	if (json_key(f))
+		printf("%.3f", v);
+	snprintf(buf, sizeof(buf), "%.1f", v);
+	put_text(o, f, buf);
 }
 
-void json_bool(const char *key, bool v)
+/* FIELD_STR or FIELD_WORDS; a NULL @s leaves it out (not in tables). */
+void put_str(struct out *o, const char *s)
 {
-	json_prefix(key);
-	fputs(v ? "true" : "false", stdout);
+	const struct field *f = next_field(o);
+	char *words, *w, *save;
+
+	if (!s)
+		return;
+	if (opts.json && f->key && f->kind == FIELD_WORDS) {
+		words = xstrdup(s);
+		json_open(f->key, '[');
+		for (w = strtok_r(words, " ", &save); w;
+		     w = strtok_r(NULL, " ", &save)) {
+			json_prefix(NULL);
+			json_quote(w);
+		}
+		json_close(']');
+		free(words);
+	} else if (json_key(f)) {
+		json_quote(s);
+	}
+	put_text(o, f, s);
 }
 
-void json_double(const char *key, double v)
+/* FIELD_HEX_LIST: @n numbers; FIELD_HC_SET: the bitmap's 4 words. */
+void put_u64s(struct out *o, const u64 *v, int n)
 {
-	json_prefix(key);
-	printf("%.3f", v);
+	const struct field *f = next_field(o);
+	bool set = f->kind == FIELD_HC_SET;
+	char buf[HC_LIST_SIZE] = "";
+	size_t len = 0;
+	int i;
+
+	if (opts.json && f->key) {
+		json_open(f->key, '[');
+		for (i = 0; i < (set ? PVHOOK_HC_COUNT : n); i++) {
+			if (set && !hc_bit(v, i))
+				continue;
+			json_prefix(NULL);
+			printf("%llu", set ? PVHOOK_HC_BASE + i : v[i]);
+		}
+		json_close(']');
+	}
+	if (set)
+		fmt_hc_list(buf, sizeof(buf), v);
+	for (i = 0; !set && i < n && len < sizeof(buf); i++)
+		len += snprintf(buf + len, sizeof(buf) - len, "%s0x%llx",
+				i ? " " : "", v[i]);
+	put_text(o, f, buf);
 }
 
-/* End a top-level document: one per line. */
-void json_end_line(void)
+/* Begin printing @f in @style; @key: the JSON member, NULL at the top. */
+void out_begin(struct out *o, enum out_style style, const char *key,
+	       const struct field *f, int n)
 {
-	putchar('\n');
-	json_need_comma[0] = false;
-	fflush(stdout);
+	*o = (struct out){ .fields = f, .n = n, .style = style };
+	if (opts.json)
+		json_open(key, style == OUT_LIST ? '[' : '{');
+	else if (style == OUT_LIST)
+		o->t = table_new(f, n);
+}
+
+/* Start the next row of a list, ending the one before. */
+void out_row(struct out *o)
+{
+	if (opts.json) {
+		if (o->open)
+			json_close('}');
+		json_open(NULL, '{');
+	}
+	o->open = true;
+	o->next = 0;
+}
+
+void out_end(struct out *o)
+{
+	if (!opts.json) {
+		if (o->t)
+			table_print(o->t);
+		if (o->style == OUT_RECORD)
+			putchar('\n');
+		return;
+	}
+	if (o->style == OUT_LIST && o->open)
+		json_close('}');
+	json_close(o->style == OUT_LIST ? ']' : '}');
+	if (!json_depth) {
+		putchar('\n');
+		json_need_comma[0] = false;
+		fflush(stdout);
+	}
 }

@@ -127,30 +127,68 @@ static inline size_t msg_batch(u64 count, u64 done, size_t room)
 /* attach.c: take a VMM's KVM VM fd */
 int vmm_vm_fd(pid_t pid, int fd);
 
-/* output.c: tables for people, JSON for programs */
+/*
+ * output.c: what a command prints, as fields it describes once and gives
+ * values once; they print for people or, with --json, as JSON.
+ */
+enum field_kind {
+	FIELD_U64,
+	FIELD_S64,
+	FIELD_HEX,		/* 0x... for people */
+	FIELD_BOOL,		/* yes or no for people */
+	FIELD_DOUBLE,		/* %.1f for people, %.3f in JSON */
+	FIELD_STR,
+	FIELD_WORDS,		/* space-separated; a JSON array of strings */
+	FIELD_HEX_LIST,		/* numbers: "0x1 0x2" for people */
+	FIELD_HC_SET,		/* offsets: ranges; JSON: absolute numbers */
+};
+
+/* A field, and where it prints: a NULL name leaves it out there. */
+struct field {
+	const char *key;	/* JSON member */
+	const char *title;	/* table column */
+	const char *label;	/* line or record; "": the value alone */
+	enum field_kind kind;
+};
+
+enum out_style {
+	OUT_LIST,		/* rows: a table, a JSON array of objects */
+	OUT_OBJECT,		/* "label: value" lines, a JSON object */
+	OUT_RECORD,		/* one line "label value ...", a JSON line */
+};
+
+/*
+ * Fields being printed: each put_*() gives the next field's value. A JSON
+ * object at the top is a document, on a line of its own.
+ */
 struct table;
-struct table *table_new(const char *const *headers, int ncols);
-void table_str(struct table *t, const char *s);
-void table_u64(struct table *t, u64 v);
-void table_s64(struct table *t, s64 v);
-void table_hex(struct table *t, u64 v);
-void table_rate(struct table *t, double v);
-void table_print(struct table *t);
-void json_obj_begin(const char *key);
-void json_obj_end(void);
-void json_arr_begin(const char *key);
-void json_arr_end(void);
-void json_str(const char *key, const char *s);
-void json_u64(const char *key, u64 v);
-void json_s64(const char *key, s64 v);
-void json_bool(const char *key, bool v);
-void json_double(const char *key, double v);
-void json_end_line(void);
-const char *yes_no(bool v);
-#define HC_LIST_SIZE	1024	/* room for any fmt_hc_list() */
+struct out {
+	const struct field *fields;
+	int n;
+	int next;		/* the field the next put_*() gives */
+	enum out_style style;
+	bool open;		/* JSON: a row is open; a record: begun */
+	struct table *t;	/* a list's, for people */
+};
+
+void out_begin(struct out *o, enum out_style style, const char *key,
+	       const struct field *f, int n);
+void out_row(struct out *o);
+void out_end(struct out *o);
+void put_u64(struct out *o, u64 v);
+void put_double(struct out *o, double v);
+void put_str(struct out *o, const char *s);
+void put_u64s(struct out *o, const u64 *v, int n);
+
+/* Print for people only: nothing with --json. */
+#define print_text(...)				\
+	do {					\
+		if (!opts.json)			\
+			printf(__VA_ARGS__);	\
+	} while (0)
+
 #define OP_NAME_SIZE	24	/* room for any op_name() */
 const char *op_name(char *buf, size_t size, u64 slot);
-void fmt_hc_list(char *buf, size_t size, const u64 bits[4]);
 
 /* cmd_*.c: the commands */
 int cmd_info(int argc, char **argv);
@@ -175,7 +213,7 @@ int serve_run(int h, void *args);
 void *events_parse(int argc, char **argv);
 int events_run(int h, void *args);
 
-/* Shared by list, watch and show. */
-void json_vm_info(const char *key, const struct pvhook_vm_info *vi);
+/* A VM's information, as show prints it: @key in JSON. */
+void out_vm_info(const char *key, const struct pvhook_vm_info *vi);
 
 #endif /* PVHOOKCTL_H */
