@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -34,6 +35,17 @@ static inline int dev_open(void)
 	return open(PVHOOK_DEV, O_RDWR | O_CLOEXEC);
 }
 
+/* An address that faults: a page mapped with no access. */
+static inline void *bad_ptr(void)
+{
+	static void *p;
+
+	if (!p)
+		p = mmap(NULL, 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS,
+			 -1, 0);
+	return p;
+}
+
 /* A VM handle for @vm_fd, or -errno. */
 static inline int vm_attach(int dev, int vm_fd)
 {
@@ -41,6 +53,43 @@ static inline int vm_attach(int dev, int vm_fd)
 	int fd = ioctl(dev, PVHOOK_ATTACH_VM, &a);
 
 	return fd < 0 ? -errno : fd;
+}
+
+/*
+ * What the tests of VM handles start from: /dev/pvhook, a 64-bit VM with
+ * one vCPU, and a handle on that VM. A test's FIXTURE holds one, and its
+ * FIXTURE_SETUP and FIXTURE_TEARDOWN call the two functions below.
+ */
+struct pvhook_fixture {
+	int dev;
+	struct vm *vm;
+	struct vcpu *vcpu;
+	int h;
+};
+
+/* If a step fails, so does the test, and FIXTURE_TEARDOWN does not run. */
+static inline void pvhook_fixture_setup(struct __test_metadata *_metadata,
+					struct pvhook_fixture *fx)
+{
+	int err;
+
+	ASSERT_TRUE(module_loaded("pvhook")) TH_LOG("pvhook is not loaded");
+	fx->dev = dev_open();
+	err = errno;
+	ASSERT_LE(0, fx->dev) TH_LOG("%s: %s", PVHOOK_DEV, strerror(err));
+	fx->vm = vm_create_one(VM_MODE_LONG64, &fx->vcpu);
+	ASSERT_NE(NULL, fx->vm) TH_LOG("no VM with one vCPU");
+	fx->h = vm_attach(fx->dev, fx->vm->fd);
+	ASSERT_LE(0, fx->h) TH_LOG("PVHOOK_ATTACH_VM: %s", strerror(-fx->h));
+}
+
+/* A test may close the handle itself (h = -1), or destroy the VM (NULL). */
+static inline void pvhook_fixture_teardown(struct pvhook_fixture *fx)
+{
+	if (fx->h >= 0)
+		close(fx->h);
+	vm_destroy(fx->vm);
+	close(fx->dev);
 }
 
 static inline int handle_serve(int h, u64 nr, u32 flags, u32 timeout_ms)

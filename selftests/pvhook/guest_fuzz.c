@@ -60,6 +60,7 @@
 
 #include "kselftest_harness.h"
 #include "dev_util.h"
+#include "fuzz_util.h"
 
 #define PAGE		4096ULL
 #define PROBE_VALUE	(PVHOOK_MAGIC | PVHOOK_ABI_VERSION)
@@ -103,7 +104,6 @@
 #define POISON		0x5a5a5a5a5a5a5a5aULL
 
 static u64 opt_seed;
-static bool opt_seed_set;
 static u64 opt_calls = 100000;
 static unsigned int opt_threads = 4;
 
@@ -220,22 +220,6 @@ static u64 splitmix(u64 x)
 static u64 seed_for(u64 tag)
 {
 	return splitmix(opt_seed ^ splitmix(tag)) | 1;
-}
-
-/* Print a line as ksft_print_msg() does, safe in threads. */
-static __printf(1, 2) void say(const char *fmt, ...)
-{
-	char buf[4096];
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	if (n > (int)sizeof(buf) - 1)
-		n = sizeof(buf) - 1;
-	if (write(1, buf, n) < 0)
-		return;
 }
 
 /* A failure of a host thread, outside the per-call oracle. */
@@ -1971,63 +1955,23 @@ TEST_F_TIMEOUT(guest, hostile_guest, 3600)
 			       (unsigned long long)opt_calls, opt_threads);
 }
 
-static u64 arg_u64(const char *opt, const char *val)
-{
-	char *end;
-	u64 v;
-
-	errno = 0;
-	v = val ? strtoull(val, &end, 0) : 0;
-	if (!val || errno || *end) {
-		fprintf(stderr, "guest_fuzz: %s needs a number\n", opt);
-		exit(KSFT_FAIL);
-	}
-	return v;
-}
-
 int main(int argc, char **argv)
 {
-	struct timespec ts;
-	int i, n = 1;
+	static const struct fuzz_opts opts = {
+		.prog = "guest_fuzz",
+		/* For run_tests.sh. */
+		.seed_env = "PVHOOK_GUEST_FUZZ_SEED",
+		.ops_env = "PVHOOK_GUEST_FUZZ_CALLS",
+		.ops_alias = "--calls",
+		.min_threads = 2, .max_threads = VM_MAX_VCPUS,
+		.threads_are = "vCPUs",
+		.seed = &opt_seed, .ops = &opt_calls, .threads = &opt_threads,
+	};
+	int n = fuzz_parse(&opts, argc, argv);
 
-	/* For run_tests.sh: PVHOOK_GUEST_FUZZ_SEED, PVHOOK_GUEST_FUZZ_CALLS. */
-	if (getenv("PVHOOK_GUEST_FUZZ_SEED")) {
-		opt_seed = arg_u64("PVHOOK_GUEST_FUZZ_SEED",
-				   getenv("PVHOOK_GUEST_FUZZ_SEED"));
-		opt_seed_set = true;
-	}
-	if (getenv("PVHOOK_GUEST_FUZZ_CALLS"))
-		opt_calls = arg_u64("PVHOOK_GUEST_FUZZ_CALLS",
-				    getenv("PVHOOK_GUEST_FUZZ_CALLS"));
-	for (i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--seed")) {
-			opt_seed = arg_u64(argv[i], argv[i + 1]);
-			opt_seed_set = true;
-			i++;
-		} else if (!strcmp(argv[i], "--calls") ||
-			   !strcmp(argv[i], "--ops")) {
-			opt_calls = arg_u64(argv[i], argv[i + 1]);
-			i++;
-		} else if (!strcmp(argv[i], "--threads")) {
-			opt_threads = arg_u64(argv[i], argv[i + 1]);
-			if (opt_threads < 2 || opt_threads > VM_MAX_VCPUS) {
-				fprintf(stderr, "guest_fuzz: 2 to %d vCPUs\n",
-					VM_MAX_VCPUS);
-				return KSFT_FAIL;
-			}
-			i++;
-		} else {
-			argv[n++] = argv[i];
-		}
-	}
-	argv[n] = NULL;
 	if (opt_calls < (u64)opt_threads) {
 		fprintf(stderr, "guest_fuzz: at least one call per vCPU\n");
 		return KSFT_FAIL;
-	}
-	if (!opt_seed_set) {
-		clock_gettime(CLOCK_REALTIME, &ts);
-		opt_seed = (u64)ts.tv_sec * 1000003 + ts.tv_nsec / 1000 + getpid();
 	}
 	return test_harness_run(n, argv);
 }

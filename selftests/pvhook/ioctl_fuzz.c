@@ -43,6 +43,7 @@
 
 #include "kselftest_harness.h"
 #include "dev_util.h"
+#include "fuzz_util.h"
 
 #ifndef BIT
 #define BIT(nr)		(1UL << (nr))
@@ -65,7 +66,6 @@
 #define NOBODY		65534
 
 static u64 opt_seed;
-static bool opt_seed_set;
 static u64 opt_ops = 100000;
 static unsigned int opt_threads = 4;
 static const char *self_exe = "/proc/self/exe";
@@ -282,22 +282,6 @@ static const char *errname(int e)
 	const char *s = strerrorname_np(e);
 
 	return s ? s : "E?";
-}
-
-/* Print a line as ksft_print_msg() does, safe in threads and children. */
-static __printf(1, 2) void say(const char *fmt, ...)
-{
-	char buf[4096];
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	if (n > (int)sizeof(buf) - 1)
-		n = sizeof(buf) - 1;
-	if (write(1, buf, n) < 0)
-		return;
 }
 
 static __printf(3, 4) void
@@ -671,6 +655,15 @@ static void oi_init(struct opinfo *oi, int op, const char *file, int fd)
 	oi->epk = -1;
 }
 
+/* Place the argument @s of @size bytes, and keep it for the report. */
+static void place_arg(struct thr *t, struct opinfo *oi, const void *s,
+		      size_t size)
+{
+	place(t, &oi->a, arg_kind(t), s, size, t->edge_s);
+	oi->sent = s;
+	oi->sent_len = size;
+}
+
 /* After a failure other than EFAULT, the argument must be untouched. */
 static void check_untouched(struct thr *t, struct opinfo *oi, long res,
 			    int err, const void *sent, size_t size)
@@ -753,6 +746,29 @@ static void hview_put(struct hview *hv)
 
 /* ---- Device ioctls ---- */
 
+/*
+ * The ioctl of @oi on @fd, with the argument place_arg() placed: checks the
+ * answer against @w, and that a refusal left the argument alone. @hv, if
+ * not NULL, is put as soon as the call returns. True if the call succeeded
+ * as it may, with what it wrote back copied to @out.
+ */
+static bool call_checked(struct thr *t, struct opinfo *oi, int fd,
+			 struct want *w, struct hview *hv, void *out)
+{
+	long res = ioctl(fd, oi->cmd, oi->a.p);
+	int err = errno;
+
+	if (hv)
+		hview_put(hv);
+	if (!check(t, oi, res, err, w))
+		return false;
+	check_untouched(t, oi, res, err, oi->sent, oi->sent_len);
+	if (res < 0)
+		return false;
+	memcpy(out, oi->a.p, oi->sent_len);
+	return true;
+}
+
 static void check_info(struct thr *t, struct opinfo *oi,
 		       const struct pvhook_info *in)
 {
@@ -778,9 +794,7 @@ static void dev_get_info(struct thr *t, int dev, const char *name)
 	oi_init(&oi, OP_GET_INFO, name, dev);
 	oi.cmd = PVHOOK_GET_INFO;
 	memset(&s, 0xff, sizeof(s));
-	place(t, &oi.a, arg_kind(t), &s, sizeof(s), t->edge_s);
-	oi.sent = &s;
-	oi.sent_len = sizeof(s);
+	place_arg(t, &oi, &s, sizeof(s));
 	if (oi.a.wr < sizeof(s))
 		defect(&w, EFAULT);
 	res = ioctl(dev, oi.cmd, oi.a.p);
@@ -794,17 +808,13 @@ static void dev_get_hc_info(struct thr *t, int dev, const char *name)
 	struct pvhook_hc_info s, o;
 	struct opinfo oi;
 	struct want w = { .ok = true };
-	long res;
-	int err;
 
 	oi_init(&oi, OP_GET_HC_INFO, name, dev);
 	oi.cmd = PVHOOK_GET_HC_INFO;
 	memset(&s, 0x5a, sizeof(s));
 	s.nr = pick_nr(t);
 	s.flags = pct(t, 85) ? 0 : (u32)rnd64(t) | 1u << rnd(t, 32);
-	place(t, &oi.a, arg_kind(t), &s, sizeof(s), t->edge_s);
-	oi.sent = &s;
-	oi.sent_len = sizeof(s);
+	place_arg(t, &oi, &s, sizeof(s));
 	if (oi.a.rd < sizeof(s)) {
 		defect(&w, EFAULT);
 	} else {
@@ -817,14 +827,8 @@ static void dev_get_hc_info(struct thr *t, int dev, const char *name)
 		if (oi.a.wr < sizeof(s))
 			defect(&w, EFAULT);
 	}
-	res = ioctl(dev, oi.cmd, oi.a.p);
-	err = errno;
-	if (!check(t, &oi, res, err, &w))
+	if (!call_checked(t, &oi, dev, &w, NULL, &o))
 		return;
-	check_untouched(t, &oi, res, err, &s, sizeof(s));
-	if (res < 0)
-		return;
-	memcpy(&o, oi.a.p, sizeof(o));
 	if (o.nr != s.nr || o.flags ||
 	    o.hc_flags & ~(PVHOOK_HC_INFO_F_BUILTIN | PVHOOK_HC_INFO_F_USER) ||
 	    !good_str(o.name, sizeof(o.name), true) ||
@@ -900,9 +904,7 @@ static void dev_attach(struct thr *t, int dev, bool ro, const char *name)
 	}
 	s.flags = pct(t, 85) ? 0 : (u32)rnd64(t) | 1u << rnd(t, 32);
 	maybe_dirty(t, s.reserved, 8, 3, 10);
-	place(t, &oi.a, arg_kind(t), &s, sizeof(s), t->edge_s);
-	oi.sent = &s;
-	oi.sent_len = sizeof(s);
+	place_arg(t, &oi, &s, sizeof(s));
 
 	if (ro)
 		defect(&w, EPERM);
@@ -972,8 +974,6 @@ static void dev_list_vms(struct thr *t, int dev, const char *name)
 	struct opinfo oi;
 	struct want w = { .ok = true };
 	size_t wr, n, i;
-	long res;
-	int err;
 
 	oi_init(&oi, OP_LIST_VMS, name, dev);
 	oi.cmd = PVHOOK_LIST_VMS;
@@ -983,9 +983,7 @@ static void dev_list_vms(struct thr *t, int dev, const char *name)
 	s.vms = array_arg(t, &oi.epk, &wr, (size_t)(s.count <= PVHOOK_LIST_MAX ?
 					s.count : 0) * sizeof(e));
 	oi.ecount = s.count;
-	place(t, &oi.a, arg_kind(t), &s, sizeof(s), t->edge_s);
-	oi.sent = &s;
-	oi.sent_len = sizeof(s);
+	place_arg(t, &oi, &s, sizeof(s));
 	if (oi.a.rd < sizeof(s)) {
 		defect(&w, EFAULT);
 	} else {
@@ -1001,14 +999,8 @@ static void dev_list_vms(struct thr *t, int dev, const char *name)
 				want_err(&w, EFAULT);
 		}
 	}
-	res = ioctl(dev, oi.cmd, oi.a.p);
-	err = errno;
-	if (!check(t, &oi, res, err, &w))
+	if (!call_checked(t, &oi, dev, &w, NULL, &o))
 		return;
-	check_untouched(t, &oi, res, err, &s, sizeof(s));
-	if (res < 0)
-		return;
-	memcpy(&o, oi.a.p, sizeof(o));
 	n = o.count < s.count ? o.count : s.count;
 	if (o.flags || o.vms != s.vms || !is_zero(o.reserved, sizeof(o.reserved)) ||
 	    n * sizeof(e) > wr) {
@@ -1051,8 +1043,6 @@ static void dev_vm_counts(struct thr *t, int dev, const char *name, bool ops)
 	size_t ssize = ops ? sizeof(s.op) : sizeof(s.st), wr;
 	bool alive, never;
 	u64 id, entries, prev = 0;
-	long res;
-	int err;
 
 	oi_init(&oi, ops ? OP_GET_VM_OPS : OP_GET_VM_STATS, name, dev);
 	oi.cmd = ops ? PVHOOK_GET_VM_OPS : PVHOOK_GET_VM_STATS;
@@ -1076,9 +1066,7 @@ static void dev_vm_counts(struct thr *t, int dev, const char *name, bool ops)
 		s.st.entries = entries;
 		maybe_dirty(t, s.st.reserved, 8, 2, 8);
 	}
-	place(t, &oi.a, arg_kind(t), &s, ssize, t->edge_s);
-	oi.sent = &s;
-	oi.sent_len = ssize;
+	place_arg(t, &oi, &s, ssize);
 	oi.alive = alive;
 	oi.guest = alive && hv.guest;
 	if (oi.a.rd < ssize) {
@@ -1101,15 +1089,8 @@ static void dev_vm_counts(struct thr *t, int dev, const char *name, bool ops)
 				want_err(&w, EFAULT);
 		}
 	}
-	res = ioctl(dev, oi.cmd, oi.a.p);
-	err = errno;
-	hview_put(&hv);
-	if (!check(t, &oi, res, err, &w))
+	if (!call_checked(t, &oi, dev, &w, &hv, &o))
 		return;
-	check_untouched(t, &oi, res, err, &s, ssize);
-	if (res < 0)
-		return;
-	memcpy(&o, oi.a.p, ssize);
 	n = ops ? o.op.count : o.st.count;
 	if (n > max || (ops ? o.op.flags : o.st.flags) ||
 	    !is_zero(ops ? (void *)o.op.reserved : (void *)o.st.reserved, 16) ||
@@ -1344,9 +1325,7 @@ static void op_handle_ioctl(struct thr *t)
 		fill_events(t, &s.ev);
 		break;
 	}
-	place(t, &oi.a, arg_kind(t), &s, size, t->edge_s);
-	oi.sent = &s;
-	oi.sent_len = size;
+	place_arg(t, &oi, &s, size);
 
 	if (!d) {
 		/* Unknown on a handle: ENOTTY, before the VM is looked at. */
@@ -2600,57 +2579,21 @@ static int check_cloexec(void)
 	return bad;
 }
 
-static u64 arg_u64(const char *opt, const char *val)
-{
-	char *end;
-	u64 v;
-
-	errno = 0;
-	v = val ? strtoull(val, &end, 0) : 0;
-	if (!val || errno || *end) {
-		fprintf(stderr, "ioctl_fuzz: %s needs a number\n", opt);
-		exit(KSFT_FAIL);
-	}
-	return v;
-}
-
 int main(int argc, char **argv)
 {
-	struct timespec ts;
-	int i, n = 1;
+	static const struct fuzz_opts opts = {
+		.prog = "ioctl_fuzz",
+		/* For run_tests.sh. */
+		.seed_env = "PVHOOK_FUZZ_SEED",
+		.ops_env = "PVHOOK_FUZZ_OPS",
+		.min_threads = 4, .max_threads = 60,
+		.threads_are = "threads",
+		.seed = &opt_seed, .ops = &opt_ops, .threads = &opt_threads,
+	};
+	int n;
 
 	if (argc == 2 && !strcmp(argv[1], "--check-cloexec"))
 		return check_cloexec();
-	/* For run_tests.sh: PVHOOK_FUZZ_SEED, PVHOOK_FUZZ_OPS. */
-	if (getenv("PVHOOK_FUZZ_SEED")) {
-		opt_seed = arg_u64("PVHOOK_FUZZ_SEED", getenv("PVHOOK_FUZZ_SEED"));
-		opt_seed_set = true;
-	}
-	if (getenv("PVHOOK_FUZZ_OPS"))
-		opt_ops = arg_u64("PVHOOK_FUZZ_OPS", getenv("PVHOOK_FUZZ_OPS"));
-	for (i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--seed")) {
-			opt_seed = arg_u64(argv[i], argv[i + 1]);
-			opt_seed_set = true;
-			i++;
-		} else if (!strcmp(argv[i], "--ops")) {
-			opt_ops = arg_u64(argv[i], argv[i + 1]);
-			i++;
-		} else if (!strcmp(argv[i], "--threads")) {
-			opt_threads = arg_u64(argv[i], argv[i + 1]);
-			if (opt_threads < 4 || opt_threads > 60) {
-				fprintf(stderr, "ioctl_fuzz: 4 to 60 threads\n");
-				return KSFT_FAIL;
-			}
-			i++;
-		} else {
-			argv[n++] = argv[i];
-		}
-	}
-	argv[n] = NULL;
-	if (!opt_seed_set) {
-		clock_gettime(CLOCK_REALTIME, &ts);
-		opt_seed = (u64)ts.tv_sec * 1000003 + ts.tv_nsec / 1000 + getpid();
-	}
+	n = fuzz_parse(&opts, argc, argv);
 	return test_harness_run(n, argv);
 }

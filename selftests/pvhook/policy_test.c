@@ -24,30 +24,19 @@ static void bit_set(__u64 *map, u64 nr, bool on)
 }
 
 FIXTURE(policy) {
-	int dev;
-	struct vm *vm;
-	struct vcpu *vcpu;
-	int h;
+	struct pvhook_fixture fx;
 	struct pvhook_policy p;
 };
 
 FIXTURE_SETUP(policy)
 {
-	ASSERT_TRUE(module_loaded("pvhook"));
-	self->dev = dev_open();
-	ASSERT_LE(0, self->dev);
-	self->vm = vm_create_one(VM_MODE_LONG64, &self->vcpu);
-	ASSERT_NE(NULL, self->vm);
-	self->h = vm_attach(self->dev, self->vm->fd);
-	ASSERT_LE(0, self->h);
-	ASSERT_EQ(0, ioctl_err(self->h, PVHOOK_VM_GET_POLICY, &self->p));
+	pvhook_fixture_setup(_metadata, &self->fx);
+	ASSERT_EQ(0, ioctl_err(self->fx.h, PVHOOK_VM_GET_POLICY, &self->p));
 }
 
 FIXTURE_TEARDOWN(policy)
 {
-	close(self->h);
-	vm_destroy(self->vm);
-	close(self->dev);
+	pvhook_fixture_teardown(&self->fx);
 }
 
 static int set_policy(int h, struct pvhook_policy *p)
@@ -74,37 +63,37 @@ TEST_F(policy, off_looks_like_no_pvhook)
 	struct pvhook_vm_info info;
 
 	self->p.flags = 0;
-	ASSERT_EQ(0, set_policy(self->h, &self->p));
-	ASSERT_EQ(0, ioctl_err(self->h, PVHOOK_VM_GET_POLICY, &back));
+	ASSERT_EQ(0, set_policy(self->fx.h, &self->p));
+	ASSERT_EQ(0, ioctl_err(self->fx.h, PVHOOK_VM_GET_POLICY, &back));
 	EXPECT_EQ(0, back.flags);
-	ASSERT_EQ(0, ioctl_err(self->h, PVHOOK_VM_GET_INFO, &info));
+	ASSERT_EQ(0, ioctl_err(self->fx.h, PVHOOK_VM_GET_INFO, &info));
 	EXPECT_EQ(0, info.flags & PVHOOK_VM_F_ENABLED);
 
-	EXPECT_EQ(HC_ERR(KVM_ENOSYS), hc(self->vcpu, PVHOOK_HC_PROBE, 0));
-	EXPECT_EQ(HC_ERR(KVM_ENOSYS), hc(self->vcpu, PVHOOK_HC_PING, 5));
-	EXPECT_EQ(HC_ERR(KVM_EPERM), hc_user(self->vcpu, PVHOOK_HC_PING, 5));
-	EXPECT_EQ(0, hc(self->vcpu, KVM_HC_VAPIC_POLL_IRQ, 0));
+	EXPECT_EQ(HC_ERR(KVM_ENOSYS), hc(self->fx.vcpu, PVHOOK_HC_PROBE, 0));
+	EXPECT_EQ(HC_ERR(KVM_ENOSYS), hc(self->fx.vcpu, PVHOOK_HC_PING, 5));
+	EXPECT_EQ(HC_ERR(KVM_EPERM), hc_user(self->fx.vcpu, PVHOOK_HC_PING, 5));
+	EXPECT_EQ(0, hc(self->fx.vcpu, KVM_HC_VAPIC_POLL_IRQ, 0));
 
 	self->p.flags = PVHOOK_POLICY_F_ENABLED;
-	ASSERT_EQ(0, set_policy(self->h, &self->p));
-	EXPECT_EQ(5, hc(self->vcpu, PVHOOK_HC_PING, 5));
+	ASSERT_EQ(0, set_policy(self->fx.h, &self->p));
+	EXPECT_EQ(5, hc(self->fx.vcpu, PVHOOK_HC_PING, 5));
 }
 
 TEST_F(policy, allowed_numbers)
 {
 	bit_set(self->p.allow, PVHOOK_HC_PING, false);
-	ASSERT_EQ(0, set_policy(self->h, &self->p));
-	EXPECT_EQ(HC_ERR(KVM_EPERM), hc(self->vcpu, PVHOOK_HC_PING, 5));
+	ASSERT_EQ(0, set_policy(self->fx.h, &self->p));
+	EXPECT_EQ(HC_ERR(KVM_EPERM), hc(self->fx.vcpu, PVHOOK_HC_PING, 5));
 	EXPECT_EQ(PVHOOK_MAGIC | PVHOOK_ABI_VERSION,
-		  hc(self->vcpu, PVHOOK_HC_PROBE, 0));
+		  hc(self->fx.vcpu, PVHOOK_HC_PROBE, 0));
 	/* Denied, whether served or not. */
 	bit_set(self->p.allow, PVHOOK_HC_BASE + 0x3e, false);
-	ASSERT_EQ(0, set_policy(self->h, &self->p));
-	EXPECT_EQ(HC_ERR(KVM_EPERM), hc(self->vcpu, PVHOOK_HC_BASE + 0x3e, 0));
+	ASSERT_EQ(0, set_policy(self->fx.h, &self->p));
+	EXPECT_EQ(HC_ERR(KVM_EPERM), hc(self->fx.vcpu, PVHOOK_HC_BASE + 0x3e, 0));
 
 	bit_set(self->p.allow, PVHOOK_HC_PING, true);
-	ASSERT_EQ(0, set_policy(self->h, &self->p));
-	EXPECT_EQ(5, hc(self->vcpu, PVHOOK_HC_PING, 5));
+	ASSERT_EQ(0, set_policy(self->fx.h, &self->p));
+	EXPECT_EQ(5, hc(self->fx.vcpu, PVHOOK_HC_PING, 5));
 }
 
 TEST_F(policy, user_mode)
@@ -115,25 +104,25 @@ TEST_F(policy, user_mode)
 	struct pvhook_msg msg;
 
 	/* Served without PVHOOK_SERVE_F_USER: user mode is refused. */
-	ASSERT_EQ(0, handle_serve(self->h, nr, 0, 0));
-	EXPECT_EQ(HC_ERR(KVM_EPERM), hc_user(self->vcpu, nr, 1));
-	ASSERT_EQ(0, ioctl_err(self->h, PVHOOK_VM_UNSERVE, &s));
+	ASSERT_EQ(0, handle_serve(self->fx.h, nr, 0, 0));
+	EXPECT_EQ(HC_ERR(KVM_EPERM), hc_user(self->fx.vcpu, nr, 1));
+	ASSERT_EQ(0, ioctl_err(self->fx.h, PVHOOK_VM_UNSERVE, &s));
 
 	/* With it, the call reaches us, at CPL 3. */
-	ASSERT_EQ(0, handle_serve(self->h, nr, PVHOOK_SERVE_F_USER, 0));
-	ASSERT_EQ(0, async_hc_start(&a, self->vcpu, nr, 9));
-	ASSERT_EQ(0, read_msg(self->h, &msg, 10000));
+	ASSERT_EQ(0, handle_serve(self->fx.h, nr, PVHOOK_SERVE_F_USER, 0));
+	ASSERT_EQ(0, async_hc_start(&a, self->fx.vcpu, nr, 9));
+	ASSERT_EQ(0, read_msg(self->fx.h, &msg, 10000));
 	EXPECT_EQ(3, msg.cpl);
-	EXPECT_EQ(0, handle_reply(self->h, msg.seq, 99));
+	EXPECT_EQ(0, handle_reply(self->fx.h, msg.seq, 99));
 	EXPECT_EQ(0, async_hc_join(&a));
 	EXPECT_EQ(99, a.ret);
 
 	/* The policy can still take user mode away. */
 	bit_set(self->p.allow_user, nr, false);
-	ASSERT_EQ(0, set_policy(self->h, &self->p));
-	EXPECT_EQ(HC_ERR(KVM_EPERM), hc_user(self->vcpu, nr, 1));
+	ASSERT_EQ(0, set_policy(self->fx.h, &self->p));
+	EXPECT_EQ(HC_ERR(KVM_EPERM), hc_user(self->fx.vcpu, nr, 1));
 	/* Built-ins never accept user mode, whatever the policy. */
-	EXPECT_EQ(HC_ERR(KVM_EPERM), hc_user(self->vcpu, PVHOOK_HC_PING, 1));
+	EXPECT_EQ(HC_ERR(KVM_EPERM), hc_user(self->fx.vcpu, PVHOOK_HC_PING, 1));
 }
 
 TEST_F(policy, rate_limit)
@@ -143,9 +132,9 @@ TEST_F(policy, rate_limit)
 	u64 ret;
 
 	self->p.rate_limit = 5;
-	ASSERT_EQ(0, set_policy(self->h, &self->p));
+	ASSERT_EQ(0, set_policy(self->fx.h, &self->p));
 	for (i = 0; i < 20; i++) {
-		ret = hc(self->vcpu, PVHOOK_HC_PING, i);
+		ret = hc(self->fx.vcpu, PVHOOK_HC_PING, i);
 		if (ret == (u64)i)
 			ok++;
 		else if (ret == HC_ERR(PVHOOK_EAGAIN))
@@ -154,17 +143,17 @@ TEST_F(policy, rate_limit)
 	/* 20 calls take far less than the one-second window. */
 	EXPECT_EQ(5, ok);
 	EXPECT_EQ(15, throttled);
-	ASSERT_EQ(0, ioctl_err(self->h, PVHOOK_VM_GET_INFO, &info));
+	ASSERT_EQ(0, ioctl_err(self->fx.h, PVHOOK_VM_GET_INFO, &info));
 	EXPECT_EQ(15, info.throttled);
 	EXPECT_EQ(15, info.errors);
 
 	usleep(1100 * 1000);
-	EXPECT_EQ(42, hc(self->vcpu, PVHOOK_HC_PING, 42));
+	EXPECT_EQ(42, hc(self->fx.vcpu, PVHOOK_HC_PING, 42));
 
 	self->p.rate_limit = 0;
-	ASSERT_EQ(0, set_policy(self->h, &self->p));
+	ASSERT_EQ(0, set_policy(self->fx.h, &self->p));
 	for (i = 0; i < 20; i++)
-		EXPECT_EQ(i, hc(self->vcpu, PVHOOK_HC_PING, i));
+		EXPECT_EQ(i, hc(self->fx.vcpu, PVHOOK_HC_PING, i));
 }
 
 static int write_param(const char *val)

@@ -21,22 +21,8 @@
 #define REC_SIZE	sizeof(struct pvhook_record)
 #define CAPACITY(size)	(((size) - HDR_SIZE) / REC_SIZE)
 
-/* An address that faults: a page mapped with no access. */
-static void *bad_ptr(void)
-{
-	static void *p;
-
-	if (!p)
-		p = mmap(NULL, 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS,
-			 -1, 0);
-	return p;
-}
-
 FIXTURE(records) {
-	int dev;
-	struct vm *vm;
-	struct vcpu *vcpu;
-	int h;
+	struct pvhook_fixture fx;
 	u64 vm_id;
 };
 
@@ -44,22 +30,14 @@ FIXTURE_SETUP(records)
 {
 	struct pvhook_vm_info info;
 
-	ASSERT_TRUE(module_loaded("pvhook"));
-	self->dev = dev_open();
-	ASSERT_LE(0, self->dev);
-	self->vm = vm_create_one(VM_MODE_LONG64, &self->vcpu);
-	ASSERT_NE(NULL, self->vm);
-	self->h = vm_attach(self->dev, self->vm->fd);
-	ASSERT_LE(0, self->h);
-	ASSERT_EQ(0, ioctl_err(self->h, PVHOOK_VM_GET_INFO, &info));
+	pvhook_fixture_setup(_metadata, &self->fx);
+	ASSERT_EQ(0, ioctl_err(self->fx.h, PVHOOK_VM_GET_INFO, &info));
 	self->vm_id = info.id;
 }
 
 FIXTURE_TEARDOWN(records)
 {
-	close(self->h);
-	vm_destroy(self->vm);
-	close(self->dev);
+	pvhook_fixture_teardown(&self->fx);
 }
 
 static struct pvhook_ring_header *ring_hdr(u8 *mem)
@@ -102,9 +80,9 @@ static u64 setup(struct __test_metadata *_metadata, struct vcpu *vcpu,
 	return hc4(vcpu, PVHOOK_HC_RING_SETUP, gpa, size, 0, 0);
 }
 
-#define ring_setup(gpa, size)	setup(_metadata, self->vcpu, gpa, size)
-#define ring_flush()		hc(self->vcpu, PVHOOK_HC_RING_FLUSH, 0)
-#define op(slot, a1, a2)	hc4(self->vcpu, PVHOOK_HC_OP, slot, a1, a2, 0)
+#define ring_setup(gpa, size)	setup(_metadata, self->fx.vcpu, gpa, size)
+#define ring_flush()		hc(self->fx.vcpu, PVHOOK_HC_RING_FLUSH, 0)
+#define op(slot, a1, a2)	hc4(self->fx.vcpu, PVHOOK_HC_OP, slot, a1, a2, 0)
 
 /* PVHOOK_GET_VM_OPS with room for every slot; the ioctl's errno. */
 static int get_ops(int dev, u64 vm_id, struct pvhook_vm_ops *req,
@@ -147,11 +125,11 @@ static int drain(int h, struct pvhook_msg *msgs, int max)
 
 TEST_F(records, features)
 {
-	u64 f = hc(self->vcpu, PVHOOK_HC_FEATURES, 0);
+	u64 f = hc(self->fx.vcpu, PVHOOK_HC_FEATURES, 0);
 	struct pvhook_hc_info hi = { .nr = PVHOOK_HC_RING_FLUSH };
 
 	EXPECT_EQ(PVHOOK_F_RING | PVHOOK_F_OP, f & (PVHOOK_F_RING | PVHOOK_F_OP));
-	ASSERT_EQ(0, ioctl_err(self->dev, PVHOOK_GET_HC_INFO, &hi));
+	ASSERT_EQ(0, ioctl_err(self->fx.dev, PVHOOK_GET_HC_INFO, &hi));
 	EXPECT_STREQ("ring_flush", hi.name);
 	EXPECT_EQ(PVHOOK_HC_INFO_F_BUILTIN, hi.hc_flags);
 }
@@ -179,13 +157,13 @@ TEST_F(records, setup_checks)
 	EXPECT_EQ(HC_ERR(KVM_EFAULT), ring_setup(MEM_END, 4096));
 
 	/* A second slot right after the first: a ring across both is refused. */
-	slot1 = vm_memslot_add(self->vm, 1, MEM_END, 65536);
+	slot1 = vm_memslot_add(self->fx.vm, 1, MEM_END, 65536);
 	ASSERT_NE(NULL, slot1);
 	EXPECT_EQ(HC_ERR(KVM_EFAULT), ring_setup(MEM_END - 4096, 8192));
 	EXPECT_EQ(HC_ERR(KVM_EFAULT), ring_setup(MEM_END + 61440, 8192));
 	EXPECT_EQ(0, ring_setup(MEM_END, 65536));
 	EXPECT_EQ(0, ring_setup(MEM_END - 4096, 4096));
-	ASSERT_EQ(0, vm_memslot_remove(self->vm, 1, slot1, 65536));
+	ASSERT_EQ(0, vm_memslot_remove(self->fx.vm, 1, slot1, 65536));
 
 	/* Every valid size, and both ends of memory. */
 	for (i = PVHOOK_RING_SIZE_MIN; i <= PVHOOK_RING_SIZE_MAX; i += 4096)
@@ -195,7 +173,7 @@ TEST_F(records, setup_checks)
 				PVHOOK_RING_SIZE_MAX));
 
 	/* Guest user mode may not. */
-	EXPECT_EQ(HC_ERR(KVM_EPERM), __hc(_metadata, self->vcpu, 3,
+	EXPECT_EQ(HC_ERR(KVM_EPERM), __hc(_metadata, self->fx.vcpu, 3,
 					  PVHOOK_HC_RING_SETUP, RING_GPA,
 					  RING_SIZE, 0, 0));
 
@@ -209,9 +187,9 @@ TEST_F(records, flush_refused)
 {
 	struct pvhook_op_stats st[PVHOOK_OP_COUNT];
 	struct pvhook_vm_ops req;
-	u8 *ring = self->vm->mem + RING_GPA;
+	u8 *ring = self->fx.vm->mem + RING_GPA;
 
-	ASSERT_EQ(0, handle_events_flags(self->h, 64, PVHOOK_EVENTS_F_RECORDS));
+	ASSERT_EQ(0, handle_events_flags(self->fx.h, 64, PVHOOK_EVENTS_F_RECORDS));
 
 	/* No ring. */
 	EXPECT_EQ(HC_ERR(KVM_EINVAL), ring_flush());
@@ -236,8 +214,8 @@ TEST_F(records, flush_refused)
 	ring_hdr(ring)->reserved[6] = 0;
 
 	/* Nothing was taken, nothing was posted, six refusals counted. */
-	EXPECT_EQ(0, wait_fd(self->h, POLLIN, 0) & POLLIN);
-	ASSERT_EQ(0, get_ops(self->dev, self->vm_id, &req, st));
+	EXPECT_EQ(0, wait_fd(self->fx.h, POLLIN, 0) & POLLIN);
+	ASSERT_EQ(0, get_ops(self->fx.dev, self->vm_id, &req, st));
 	EXPECT_EQ(0, req.count);
 	EXPECT_EQ(0, req.flushes);
 	EXPECT_EQ(6, req.rejected);
@@ -248,7 +226,7 @@ TEST_F(records, flush_refused)
 	/* An empty ring: nothing taken, no refusal. */
 	ring_hdr(ring)->count = 0;
 	EXPECT_EQ(0, ring_flush());
-	ASSERT_EQ(0, get_ops(self->dev, self->vm_id, &req, st));
+	ASSERT_EQ(0, get_ops(self->fx.dev, self->vm_id, &req, st));
 	EXPECT_EQ(1, req.flushes);
 	EXPECT_EQ(6, req.rejected);
 }
@@ -257,12 +235,12 @@ TEST_F(records, flush_delivers)
 {
 	struct pvhook_msg msgs[16];
 	struct pvhook_record want;
-	u8 *ring = self->vm->mem + RING_GPA;
-	int h2 = vm_attach(self->dev, self->vm->fd);
+	u8 *ring = self->fx.vm->mem + RING_GPA;
+	int h2 = vm_attach(self->fx.dev, self->fx.vm->fd);
 	int i, n;
 
 	ASSERT_LE(0, h2);
-	ASSERT_EQ(0, handle_events_flags(self->h, 64, PVHOOK_EVENTS_F_RECORDS));
+	ASSERT_EQ(0, handle_events_flags(self->fx.h, 64, PVHOOK_EVENTS_F_RECORDS));
 	/* Events only: no records for this one. */
 	ASSERT_EQ(0, handle_events(h2, 64));
 	ASSERT_EQ(0, ring_setup(RING_GPA, RING_SIZE));
@@ -272,12 +250,12 @@ TEST_F(records, flush_delivers)
 	*ring_rec(ring, 5) = pattern(5);
 	EXPECT_EQ(5, ring_flush());
 
-	n = drain(self->h, msgs, ARRAY_SIZE(msgs));
+	n = drain(self->fx.h, msgs, ARRAY_SIZE(msgs));
 	ASSERT_EQ(5, n);
 	for (i = 0; i < n; i++) {
 		want = pattern(i);
 		EXPECT_EQ(PVHOOK_MSG_RECORD, msgs[i].type);
-		EXPECT_EQ(self->vcpu->id, msgs[i].vcpu);
+		EXPECT_EQ(self->fx.vcpu->id, msgs[i].vcpu);
 		EXPECT_EQ(i, msgs[i].seq);
 		EXPECT_EQ(want.slot, msgs[i].nr);
 		EXPECT_EQ(want.args[0], msgs[i].args[0]);
@@ -291,10 +269,10 @@ TEST_F(records, flush_delivers)
 	EXPECT_EQ(0, wait_fd(h2, POLLIN, 0) & POLLIN);
 
 	/* Events and records share the queue and its sequence. */
-	EXPECT_EQ(2, hc4(self->vcpu, PVHOOK_HC_NOTIFY, 7, 8, 9, 10));
+	EXPECT_EQ(2, hc4(self->fx.vcpu, PVHOOK_HC_NOTIFY, 7, 8, 9, 10));
 	fill(ring, 5, 1);
 	EXPECT_EQ(1, ring_flush());
-	ASSERT_EQ(2, drain(self->h, msgs, ARRAY_SIZE(msgs)));
+	ASSERT_EQ(2, drain(self->fx.h, msgs, ARRAY_SIZE(msgs)));
 	EXPECT_EQ(PVHOOK_MSG_EVENT, msgs[0].type);
 	EXPECT_EQ(7, msgs[0].nr);
 	EXPECT_EQ(5, msgs[0].seq);
@@ -305,10 +283,10 @@ TEST_F(records, flush_delivers)
 	EXPECT_EQ(PVHOOK_MSG_EVENT, msgs[0].type);
 
 	/* Without F_RECORDS again, the handle gets no more records. */
-	ASSERT_EQ(0, handle_events(self->h, 64));
+	ASSERT_EQ(0, handle_events(self->fx.h, 64));
 	fill(ring, 0, 3);
 	EXPECT_EQ(3, ring_flush());
-	EXPECT_EQ(0, wait_fd(self->h, POLLIN, 0) & POLLIN);
+	EXPECT_EQ(0, wait_fd(self->fx.h, POLLIN, 0) & POLLIN);
 	close(h2);
 }
 
@@ -318,10 +296,10 @@ TEST_F(records, garbage_rejected_and_counted)
 	const struct pvhook_op_stats *e;
 	struct pvhook_msg msgs[16];
 	struct pvhook_vm_ops req;
-	u8 *ring = self->vm->mem + RING_GPA;
+	u8 *ring = self->fx.vm->mem + RING_GPA;
 	int n;
 
-	ASSERT_EQ(0, handle_events_flags(self->h, 64, PVHOOK_EVENTS_F_RECORDS));
+	ASSERT_EQ(0, handle_events_flags(self->fx.h, 64, PVHOOK_EVENTS_F_RECORDS));
 	ASSERT_EQ(0, ring_setup(RING_GPA, RING_SIZE));
 
 	fill(ring, 0, 8);
@@ -337,7 +315,7 @@ TEST_F(records, garbage_rejected_and_counted)
 	ring_rec(ring, 7)->flags = 0x8000;		/* bad */
 	EXPECT_EQ(4, ring_flush());
 
-	n = drain(self->h, msgs, ARRAY_SIZE(msgs));
+	n = drain(self->fx.h, msgs, ARRAY_SIZE(msgs));
 	ASSERT_EQ(4, n);
 	EXPECT_EQ(3, msgs[0].nr);
 	EXPECT_EQ(pattern(0).args[0], msgs[0].args[0]);
@@ -354,7 +332,7 @@ TEST_F(records, garbage_rejected_and_counted)
 	ring_rec(ring, 1)->flags = 2;
 	EXPECT_EQ(0, ring_flush());
 
-	ASSERT_EQ(0, get_ops(self->dev, self->vm_id, &req, st));
+	ASSERT_EQ(0, get_ops(self->fx.dev, self->vm_id, &req, st));
 	ASSERT_EQ(3, req.count);
 	EXPECT_EQ(1, req.flushes);
 	EXPECT_EQ(6, req.rejected);
@@ -378,8 +356,8 @@ TEST_F(records, full_ring)
 	const unsigned int cap = CAPACITY(PVHOOK_RING_SIZE_MAX);
 	struct pvhook_op_stats st[PVHOOK_OP_COUNT];
 	struct pvhook_msg *msgs = calloc(4096, sizeof(*msgs));
-	u8 *ring = self->vm->mem + MEM_END - PVHOOK_RING_SIZE_MAX;
-	int h2 = vm_attach(self->dev, self->vm->fd);
+	u8 *ring = self->fx.vm->mem + MEM_END - PVHOOK_RING_SIZE_MAX;
+	int h2 = vm_attach(self->fx.dev, self->fx.vm->fd);
 	struct pvhook_vm_ops req;
 	u64 total = 0;
 	int i, n;
@@ -387,7 +365,7 @@ TEST_F(records, full_ring)
 	ASSERT_NE(NULL, msgs);
 	ASSERT_LE(0, h2);
 	ASSERT_EQ(2046, cap);
-	ASSERT_EQ(0, handle_events_flags(self->h, 4096, PVHOOK_EVENTS_F_RECORDS));
+	ASSERT_EQ(0, handle_events_flags(self->fx.h, 4096, PVHOOK_EVENTS_F_RECORDS));
 	ASSERT_EQ(0, handle_events_flags(h2, 16, PVHOOK_EVENTS_F_RECORDS));
 	ASSERT_EQ(0, ring_setup(MEM_END - PVHOOK_RING_SIZE_MAX,
 				PVHOOK_RING_SIZE_MAX));
@@ -395,7 +373,7 @@ TEST_F(records, full_ring)
 	EXPECT_EQ(cap, ring_flush());
 	EXPECT_EQ(cap, ring_flush());	/* the guest did not reset it: again */
 
-	n = drain(self->h, msgs, 4096);
+	n = drain(self->fx.h, msgs, 4096);
 	ASSERT_EQ(2 * cap, n);
 	for (i = 0; i < n; i++) {
 		if (msgs[i].seq != (u64)i ||
@@ -408,12 +386,12 @@ TEST_F(records, full_ring)
 	n = drain(h2, msgs, 4096);
 	ASSERT_EQ(16, n);
 	EXPECT_EQ(0, msgs[15].dropped);
-	EXPECT_EQ(2, hc4(self->vcpu, PVHOOK_HC_NOTIFY, 1, 0, 0, 0));
+	EXPECT_EQ(2, hc4(self->fx.vcpu, PVHOOK_HC_NOTIFY, 1, 0, 0, 0));
 	ASSERT_EQ(1, drain(h2, msgs, 4096));
 	EXPECT_EQ(2 * cap, msgs[0].seq);
 	EXPECT_EQ(2 * cap - 16, msgs[0].dropped);
 
-	ASSERT_EQ(0, get_ops(self->dev, self->vm_id, &req, st));
+	ASSERT_EQ(0, get_ops(self->fx.dev, self->vm_id, &req, st));
 	EXPECT_EQ(PVHOOK_OP_FIRST_FREE, req.count);
 	EXPECT_EQ(2, req.flushes);
 	EXPECT_EQ(0, req.rejected);
@@ -431,7 +409,7 @@ TEST_F(records, ring_gone)
 	struct pvhook_vm_ops req;
 	u8 *slot1;
 
-	slot1 = vm_memslot_add(self->vm, 1, 0x40000000, 65536);
+	slot1 = vm_memslot_add(self->fx.vm, 1, 0x40000000, 65536);
 	ASSERT_NE(NULL, slot1);
 	ASSERT_EQ(0, ring_setup(0x40000000 + 8192, 8192));
 	fill(slot1 + 8192, 0, 3);
@@ -444,19 +422,19 @@ TEST_F(records, ring_gone)
 	EXPECT_EQ(3, ring_flush());
 
 	/* The slot goes: the ring is no longer in memory. */
-	ASSERT_EQ(0, vm_memslot_remove(self->vm, 1, slot1, 65536));
+	ASSERT_EQ(0, vm_memslot_remove(self->fx.vm, 1, slot1, 65536));
 	EXPECT_EQ(HC_ERR(KVM_EFAULT), ring_flush());
 
 	/* The same guest address, new memory behind it: found again. */
-	slot1 = vm_memslot_add(self->vm, 1, 0x40000000, 65536);
+	slot1 = vm_memslot_add(self->fx.vm, 1, 0x40000000, 65536);
 	ASSERT_NE(NULL, slot1);
 	fill(slot1 + 8192, 10, 2);
 	EXPECT_EQ(2, ring_flush());
 
-	ASSERT_EQ(0, get_ops(self->dev, self->vm_id, &req, st));
+	ASSERT_EQ(0, get_ops(self->fx.dev, self->vm_id, &req, st));
 	EXPECT_EQ(3, req.flushes);
 	EXPECT_EQ(2, req.rejected);
-	ASSERT_EQ(0, vm_memslot_remove(self->vm, 1, slot1, 65536));
+	ASSERT_EQ(0, vm_memslot_remove(self->fx.vm, 1, slot1, 65536));
 }
 
 /* Another thread scribbles over the ring while the guest rings the bell. */
@@ -492,7 +470,7 @@ TEST_F(records, scribbled_ring)
 	struct hc_regs flush = { .nr = PVHOOK_HC_RING_FLUSH };
 	struct pvhook_op_stats st[PVHOOK_OP_COUNT];
 	struct scribbler sc = {
-		.ring = self->vm->mem + MEM_END - PVHOOK_RING_SIZE_MAX,
+		.ring = self->fx.vm->mem + MEM_END - PVHOOK_RING_SIZE_MAX,
 		.size = PVHOOK_RING_SIZE_MAX,
 	};
 	struct pvhook_msg msgs[64];
@@ -500,17 +478,17 @@ TEST_F(records, scribbled_ring)
 	u64 mismatches, ns, total = 0;
 	unsigned int i;
 
-	ASSERT_EQ(0, handle_events_flags(self->h, 64, PVHOOK_EVENTS_F_RECORDS));
+	ASSERT_EQ(0, handle_events_flags(self->fx.h, 64, PVHOOK_EVENTS_F_RECORDS));
 	ASSERT_EQ(0, ring_setup(MEM_END - PVHOOK_RING_SIZE_MAX,
 				PVHOOK_RING_SIZE_MAX));
 	ASSERT_EQ(0, pthread_create(&sc.thread, NULL, scribble, &sc));
-	EXPECT_EQ(0, vcpu_hypercall_loop(self->vcpu, &flush, 300, 0,
+	EXPECT_EQ(0, vcpu_hypercall_loop(self->fx.vcpu, &flush, 300, 0,
 					 &mismatches, &ns));
 	__atomic_store_n(&sc.stop, true, __ATOMIC_RELAXED);
 	pthread_join(sc.thread, NULL);
 
 	/* Whatever was taken is counted, and only valid records arrive. */
-	ASSERT_EQ(0, get_ops(self->dev, self->vm_id, &req, st));
+	ASSERT_EQ(0, get_ops(self->fx.dev, self->vm_id, &req, st));
 	EXPECT_GE(300, req.flushes);
 	for (i = 0; i < req.count; i++) {
 		EXPECT_GT(PVHOOK_OP_COUNT, st[i].slot);
@@ -518,7 +496,7 @@ TEST_F(records, scribbled_ring)
 	}
 	ksft_print_msg("300 flushes: %llu took %llu records, %llu rejected\n",
 		       req.flushes, total, req.rejected);
-	while (read_msg(self->h, &msgs[0], 0) == 0) {
+	while (read_msg(self->fx.h, &msgs[0], 0) == 0) {
 		EXPECT_EQ(PVHOOK_MSG_RECORD, msgs[0].type);
 		EXPECT_GT(PVHOOK_OP_COUNT, msgs[0].nr);
 	}
@@ -531,12 +509,12 @@ TEST_F(records, scribbled_ring)
 /* Each vCPU has its own ring. */
 TEST_F(records, per_vcpu_rings)
 {
-	struct vcpu *v1 = vm_vcpu_add(self->vm);
-	u8 *r0 = self->vm->mem + RING_GPA, *r1 = r0 + RING_SIZE;
+	struct vcpu *v1 = vm_vcpu_add(self->fx.vm);
+	u8 *r0 = self->fx.vm->mem + RING_GPA, *r1 = r0 + RING_SIZE;
 	struct pvhook_msg msgs[8];
 
 	ASSERT_NE(NULL, v1);
-	ASSERT_EQ(0, handle_events_flags(self->h, 64, PVHOOK_EVENTS_F_RECORDS));
+	ASSERT_EQ(0, handle_events_flags(self->fx.h, 64, PVHOOK_EVENTS_F_RECORDS));
 	ASSERT_EQ(0, ring_setup(RING_GPA, RING_SIZE));
 	EXPECT_EQ(HC_ERR(KVM_EINVAL), hc(v1, PVHOOK_HC_RING_FLUSH, 0));
 	ASSERT_EQ(0, setup(_metadata, v1, RING_GPA + RING_SIZE, RING_SIZE));
@@ -544,10 +522,10 @@ TEST_F(records, per_vcpu_rings)
 	fill(r1, 20, 3);
 	EXPECT_EQ(3, hc(v1, PVHOOK_HC_RING_FLUSH, 0));
 	EXPECT_EQ(2, ring_flush());
-	ASSERT_EQ(5, drain(self->h, msgs, ARRAY_SIZE(msgs)));
+	ASSERT_EQ(5, drain(self->fx.h, msgs, ARRAY_SIZE(msgs)));
 	EXPECT_EQ(v1->id, msgs[0].vcpu);
 	EXPECT_EQ(pattern(20).cpu, msgs[0].args[3]);
-	EXPECT_EQ(self->vcpu->id, msgs[3].vcpu);
+	EXPECT_EQ(self->fx.vcpu->id, msgs[3].vcpu);
 	EXPECT_EQ(pattern(0).cpu, msgs[3].args[3]);
 }
 
@@ -560,9 +538,9 @@ TEST_F(records, sync_op)
 
 	/* Nobody listens: still counted. */
 	EXPECT_EQ(0, op(PVHOOK_OP_SAFE_HALT, 1, 2));
-	ASSERT_EQ(0, handle_events_flags(self->h, 64, PVHOOK_EVENTS_F_RECORDS));
+	ASSERT_EQ(0, handle_events_flags(self->fx.h, 64, PVHOOK_EVENTS_F_RECORDS));
 	EXPECT_EQ(0, op(PVHOOK_OP_FLUSH_TLB_ONE_USER, 0x7fff0000, ~0ULL));
-	ASSERT_EQ(0, read_msg(self->h, &msg, 1000));
+	ASSERT_EQ(0, read_msg(self->fx.h, &msg, 1000));
 	EXPECT_EQ(PVHOOK_MSG_RECORD, msg.type);
 	EXPECT_EQ(PVHOOK_MSG_F_SYNC | PVHOOK_MSG_F_LONG_MODE, msg.flags);
 	EXPECT_EQ(PVHOOK_OP_FLUSH_TLB_ONE_USER, msg.nr);
@@ -570,16 +548,16 @@ TEST_F(records, sync_op)
 	EXPECT_EQ(~0ULL, msg.args[1]);
 	EXPECT_EQ(0, msg.args[2]);
 	EXPECT_EQ(0, msg.args[3]);
-	EXPECT_EQ(self->vcpu->id, msg.vcpu);
+	EXPECT_EQ(self->fx.vcpu->id, msg.vcpu);
 
 	EXPECT_EQ(HC_ERR(KVM_EINVAL), op(PVHOOK_OP_COUNT, 0, 0));
 	EXPECT_EQ(HC_ERR(KVM_EINVAL), op(~0ULL, 0, 0));
 	EXPECT_EQ(HC_ERR(KVM_EINVAL), op(1ULL << 32, 0, 0));
-	EXPECT_EQ(HC_ERR(KVM_EPERM), __hc(_metadata, self->vcpu, 3,
+	EXPECT_EQ(HC_ERR(KVM_EPERM), __hc(_metadata, self->fx.vcpu, 3,
 					  PVHOOK_HC_OP, 1, 0, 0, 0));
-	EXPECT_EQ(0, wait_fd(self->h, POLLIN, 0) & POLLIN);
+	EXPECT_EQ(0, wait_fd(self->fx.h, POLLIN, 0) & POLLIN);
 
-	ASSERT_EQ(0, get_ops(self->dev, self->vm_id, &req, st));
+	ASSERT_EQ(0, get_ops(self->fx.dev, self->vm_id, &req, st));
 	ASSERT_EQ(2, req.count);
 	EXPECT_EQ(0, req.flushes);
 	EXPECT_EQ(0, req.rejected);
@@ -597,15 +575,15 @@ TEST_F(records, policy_applies)
 {
 	struct pvhook_policy p;
 
-	ASSERT_EQ(0, ioctl_err(self->h, PVHOOK_VM_GET_POLICY, &p));
+	ASSERT_EQ(0, ioctl_err(self->fx.h, PVHOOK_VM_GET_POLICY, &p));
 	p.allow[0] &= ~(1ULL << (PVHOOK_HC_RING_FLUSH - PVHOOK_HC_BASE));
-	ASSERT_EQ(0, ioctl_err(self->h, PVHOOK_VM_SET_POLICY, &p));
+	ASSERT_EQ(0, ioctl_err(self->fx.h, PVHOOK_VM_SET_POLICY, &p));
 	ASSERT_EQ(0, ring_setup(RING_GPA, RING_SIZE));
-	fill(self->vm->mem + RING_GPA, 0, 1);
+	fill(self->fx.vm->mem + RING_GPA, 0, 1);
 	EXPECT_EQ(HC_ERR(KVM_EPERM), ring_flush());
 	p.allow[0] |= 1ULL << (PVHOOK_HC_RING_FLUSH - PVHOOK_HC_BASE);
 	p.rate_limit = 1;
-	ASSERT_EQ(0, ioctl_err(self->h, PVHOOK_VM_SET_POLICY, &p));
+	ASSERT_EQ(0, ioctl_err(self->fx.h, PVHOOK_VM_SET_POLICY, &p));
 	EXPECT_EQ(1, ring_flush());
 	EXPECT_EQ(HC_ERR(11), ring_flush());	/* -PVHOOK_EAGAIN */
 	EXPECT_EQ(HC_ERR(11), op(0, 0, 0));
@@ -624,11 +602,11 @@ TEST_F(records, get_vm_ops_checks)
 	EXPECT_EQ(0, op(9, 0, 0));
 
 	/* Room for one: the first, and the full count. */
-	ASSERT_EQ(0, get_ops(self->dev, self->vm_id, &req, st));
+	ASSERT_EQ(0, get_ops(self->fx.dev, self->vm_id, &req, st));
 	EXPECT_EQ(3, req.count);
 	memset(st, 0, sizeof(st));
 	req.count = 1;
-	ASSERT_EQ(0, ioctl_err(self->dev, PVHOOK_GET_VM_OPS, &req));
+	ASSERT_EQ(0, ioctl_err(self->fx.dev, PVHOOK_GET_VM_OPS, &req));
 	EXPECT_EQ(3, req.count);
 	EXPECT_EQ(2, st[0].slot);
 	EXPECT_EQ(0, st[1].slot);
@@ -636,7 +614,7 @@ TEST_F(records, get_vm_ops_checks)
 	/* No room: only the count; entries is not touched. */
 	req.count = 0;
 	req.entries = (u64)(unsigned long)bad;
-	ASSERT_EQ(0, ioctl_err(self->dev, PVHOOK_GET_VM_OPS, &req));
+	ASSERT_EQ(0, ioctl_err(self->fx.dev, PVHOOK_GET_VM_OPS, &req));
 	EXPECT_EQ(3, req.count);
 
 	/* A read-only open of the device suffices. */
@@ -645,43 +623,43 @@ TEST_F(records, get_vm_ops_checks)
 	ASSERT_EQ(0, get_ops(ro, self->vm_id, &req, st));
 	EXPECT_EQ(3, req.count);
 	/* It is a device ioctl, not a handle one. */
-	EXPECT_EQ(ENOTTY, ioctl_err(self->h, PVHOOK_GET_VM_OPS, &req));
+	EXPECT_EQ(ENOTTY, ioctl_err(self->fx.h, PVHOOK_GET_VM_OPS, &req));
 	close(ro);
 
-	get_ops(self->dev, self->vm_id, &req, st);
+	get_ops(self->fx.dev, self->vm_id, &req, st);
 	req.count = PVHOOK_OP_COUNT + 1;
-	EXPECT_EQ(E2BIG, ioctl_err(self->dev, PVHOOK_GET_VM_OPS, &req));
+	EXPECT_EQ(E2BIG, ioctl_err(self->fx.dev, PVHOOK_GET_VM_OPS, &req));
 	req.count = ~0U;
-	EXPECT_EQ(E2BIG, ioctl_err(self->dev, PVHOOK_GET_VM_OPS, &req));
+	EXPECT_EQ(E2BIG, ioctl_err(self->fx.dev, PVHOOK_GET_VM_OPS, &req));
 	req.count = 1;
 	req.flags = 1;
-	EXPECT_EQ(EINVAL, ioctl_err(self->dev, PVHOOK_GET_VM_OPS, &req));
+	EXPECT_EQ(EINVAL, ioctl_err(self->fx.dev, PVHOOK_GET_VM_OPS, &req));
 	req.flags = 0;
 	req.reserved[1] = 1;
-	EXPECT_EQ(EINVAL, ioctl_err(self->dev, PVHOOK_GET_VM_OPS, &req));
+	EXPECT_EQ(EINVAL, ioctl_err(self->fx.dev, PVHOOK_GET_VM_OPS, &req));
 	req.reserved[1] = 0;
 	req.vm_id = 0;
-	EXPECT_EQ(ENOENT, ioctl_err(self->dev, PVHOOK_GET_VM_OPS, &req));
+	EXPECT_EQ(ENOENT, ioctl_err(self->fx.dev, PVHOOK_GET_VM_OPS, &req));
 	req.vm_id = ~0ULL;
-	EXPECT_EQ(ENOENT, ioctl_err(self->dev, PVHOOK_GET_VM_OPS, &req));
+	EXPECT_EQ(ENOENT, ioctl_err(self->fx.dev, PVHOOK_GET_VM_OPS, &req));
 	req.vm_id = self->vm_id;
 	req.entries = (u64)(unsigned long)bad;
-	EXPECT_EQ(EFAULT, ioctl_err(self->dev, PVHOOK_GET_VM_OPS, &req));
-	EXPECT_EQ(EFAULT, ioctl_err(self->dev, PVHOOK_GET_VM_OPS, bad));
-	EXPECT_EQ(EFAULT, ioctl_err(self->dev, PVHOOK_GET_VM_OPS, NULL));
+	EXPECT_EQ(EFAULT, ioctl_err(self->fx.dev, PVHOOK_GET_VM_OPS, &req));
+	EXPECT_EQ(EFAULT, ioctl_err(self->fx.dev, PVHOOK_GET_VM_OPS, bad));
+	EXPECT_EQ(EFAULT, ioctl_err(self->fx.dev, PVHOOK_GET_VM_OPS, NULL));
 
 	/* PVHOOK_VM_EVENTS takes F_RECORDS and no other bit. */
 	e = (struct pvhook_events){ .queue_len = 1, .flags = 2 };
-	EXPECT_EQ(EINVAL, ioctl_err(self->h, PVHOOK_VM_EVENTS, &e));
+	EXPECT_EQ(EINVAL, ioctl_err(self->fx.h, PVHOOK_VM_EVENTS, &e));
 	e.flags = ~0U;
-	EXPECT_EQ(EINVAL, ioctl_err(self->h, PVHOOK_VM_EVENTS, &e));
+	EXPECT_EQ(EINVAL, ioctl_err(self->fx.h, PVHOOK_VM_EVENTS, &e));
 	e.flags = PVHOOK_EVENTS_F_RECORDS;
 	e.reserved[0] = 1;
-	EXPECT_EQ(EINVAL, ioctl_err(self->h, PVHOOK_VM_EVENTS, &e));
+	EXPECT_EQ(EINVAL, ioctl_err(self->fx.h, PVHOOK_VM_EVENTS, &e));
 	e.reserved[0] = 0;
-	EXPECT_EQ(0, ioctl_err(self->h, PVHOOK_VM_EVENTS, &e));
+	EXPECT_EQ(0, ioctl_err(self->fx.h, PVHOOK_VM_EVENTS, &e));
 	e.queue_len = 0;
-	EXPECT_EQ(0, ioctl_err(self->h, PVHOOK_VM_EVENTS, &e));
+	EXPECT_EQ(0, ioctl_err(self->fx.h, PVHOOK_VM_EVENTS, &e));
 }
 
 /* A 32-bit guest: the arguments are 32 bits wide, records are not. */

@@ -14,52 +14,28 @@
 #include "kselftest_harness.h"
 #include "dev_util.h"
 
-/* An address that faults: a page mapped with no access. */
-static void *bad_ptr(void)
-{
-	static void *p;
-
-	if (!p)
-		p = mmap(NULL, 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS,
-			 -1, 0);
-	return p;
-}
-
 FIXTURE(dev) {
-	int dev;
-	struct vm *vm;
-	struct vcpu *vcpu;
-	int h;
+	struct pvhook_fixture fx;
 };
 
 FIXTURE_SETUP(dev)
 {
-	ASSERT_TRUE(module_loaded("pvhook"));
-	self->dev = dev_open();
-	ASSERT_LE(0, self->dev);
-	self->vm = vm_create_one(VM_MODE_LONG64, &self->vcpu);
-	ASSERT_NE(NULL, self->vm);
-	self->h = vm_attach(self->dev, self->vm->fd);
-	ASSERT_LE(0, self->h);
+	pvhook_fixture_setup(_metadata, &self->fx);
 }
 
 FIXTURE_TEARDOWN(dev)
 {
-	if (self->h >= 0)
-		close(self->h);
-	if (self->vm)
-		vm_destroy(self->vm);
-	close(self->dev);
+	pvhook_fixture_teardown(&self->fx);
 }
 
 TEST_F(dev, info)
 {
 	struct pvhook_info info;
 	struct pvhook_info zero = { 0 };
-	u64 features = hc(self->vcpu, PVHOOK_HC_FEATURES, 0);
+	u64 features = hc(self->fx.vcpu, PVHOOK_HC_FEATURES, 0);
 
 	memset(&info, 0xff, sizeof(info));
-	ASSERT_EQ(0, ioctl_err(self->dev, PVHOOK_GET_INFO, &info));
+	ASSERT_EQ(0, ioctl_err(self->fx.dev, PVHOOK_GET_INFO, &info));
 	EXPECT_EQ(PVHOOK_ABI_VERSION, info.abi_version);
 	EXPECT_EQ(features, info.features);
 	EXPECT_EQ(PVHOOK_HC_BASE, info.hc_base);
@@ -80,35 +56,35 @@ TEST_F(dev, hc_info)
 {
 	struct pvhook_hc_info hi = { .nr = PVHOOK_HC_PING };
 
-	ASSERT_EQ(0, ioctl_err(self->dev, PVHOOK_GET_HC_INFO, &hi));
+	ASSERT_EQ(0, ioctl_err(self->fx.dev, PVHOOK_GET_HC_INFO, &hi));
 	EXPECT_STREQ("ping", hi.name);
 	EXPECT_STREQ("pvhook", hi.owner);
 	EXPECT_EQ(PVHOOK_HC_INFO_F_BUILTIN, hi.hc_flags);
 
 	hi = (struct pvhook_hc_info){ .nr = PVHOOK_HC_BASE + 0x3f };
-	EXPECT_EQ(ENOENT, ioctl_err(self->dev, PVHOOK_GET_HC_INFO, &hi));
+	EXPECT_EQ(ENOENT, ioctl_err(self->fx.dev, PVHOOK_GET_HC_INFO, &hi));
 	hi = (struct pvhook_hc_info){ .nr = PVHOOK_HC_USER_FIRST };
-	EXPECT_EQ(ENOENT, ioctl_err(self->dev, PVHOOK_GET_HC_INFO, &hi));
+	EXPECT_EQ(ENOENT, ioctl_err(self->fx.dev, PVHOOK_GET_HC_INFO, &hi));
 	hi = (struct pvhook_hc_info){ .nr = PVHOOK_HC_BASE + 0x100 };
-	EXPECT_EQ(EINVAL, ioctl_err(self->dev, PVHOOK_GET_HC_INFO, &hi));
+	EXPECT_EQ(EINVAL, ioctl_err(self->fx.dev, PVHOOK_GET_HC_INFO, &hi));
 	hi = (struct pvhook_hc_info){ .nr = 1 };
-	EXPECT_EQ(EINVAL, ioctl_err(self->dev, PVHOOK_GET_HC_INFO, &hi));
+	EXPECT_EQ(EINVAL, ioctl_err(self->fx.dev, PVHOOK_GET_HC_INFO, &hi));
 	hi = (struct pvhook_hc_info){ .nr = PVHOOK_HC_PING, .flags = 1 };
-	EXPECT_EQ(EINVAL, ioctl_err(self->dev, PVHOOK_GET_HC_INFO, &hi));
+	EXPECT_EQ(EINVAL, ioctl_err(self->fx.dev, PVHOOK_GET_HC_INFO, &hi));
 }
 
 TEST_F(dev, unknown_commands)
 {
 	char buf[512] = { 0 };
 
-	EXPECT_EQ(ENOTTY, ioctl_err(self->dev, _IO(PVHOOK_IOCTL_TYPE, 0x0f), buf));
-	EXPECT_EQ(ENOTTY, ioctl_err(self->dev, _IOR('k', 0x00, struct pvhook_info), buf));
+	EXPECT_EQ(ENOTTY, ioctl_err(self->fx.dev, _IO(PVHOOK_IOCTL_TYPE, 0x0f), buf));
+	EXPECT_EQ(ENOTTY, ioctl_err(self->fx.dev, _IOR('k', 0x00, struct pvhook_info), buf));
 	/* A handle command on the device, and the other way round. */
-	EXPECT_EQ(ENOTTY, ioctl_err(self->dev, PVHOOK_VM_GET_POLICY, buf));
-	EXPECT_EQ(ENOTTY, ioctl_err(self->h, PVHOOK_GET_INFO, buf));
-	EXPECT_EQ(ENOTTY, ioctl_err(self->h, _IO(PVHOOK_IOCTL_TYPE, 0x1f), buf));
+	EXPECT_EQ(ENOTTY, ioctl_err(self->fx.dev, PVHOOK_VM_GET_POLICY, buf));
+	EXPECT_EQ(ENOTTY, ioctl_err(self->fx.h, PVHOOK_GET_INFO, buf));
+	EXPECT_EQ(ENOTTY, ioctl_err(self->fx.h, _IO(PVHOOK_IOCTL_TYPE, 0x1f), buf));
 	/* The right number with the wrong size is another command. */
-	EXPECT_EQ(ENOTTY, ioctl_err(self->dev,
+	EXPECT_EQ(ENOTTY, ioctl_err(self->fx.dev,
 				    _IOR(PVHOOK_IOCTL_TYPE, 0x00, __u64), buf));
 }
 
@@ -119,45 +95,45 @@ TEST_F(dev, bad_pointers)
 	struct pvhook_vm_info info;
 	struct pvhook_vm_stats st;
 
-	hc(self->vcpu, PVHOOK_HC_PING, 1);
-	ASSERT_EQ(0, ioctl_err(self->h, PVHOOK_VM_GET_INFO, &info));
+	hc(self->fx.vcpu, PVHOOK_HC_PING, 1);
+	ASSERT_EQ(0, ioctl_err(self->fx.h, PVHOOK_VM_GET_INFO, &info));
 	st = (struct pvhook_vm_stats){
 		.vm_id = info.id, .count = 4, .entries = (u64)(unsigned long)bad,
 	};
 
-	EXPECT_EQ(EFAULT, ioctl_err(self->dev, PVHOOK_GET_INFO, bad));
-	EXPECT_EQ(EFAULT, ioctl_err(self->dev, PVHOOK_GET_HC_INFO, bad));
-	EXPECT_EQ(EFAULT, ioctl_err(self->dev, PVHOOK_ATTACH_VM, bad));
-	EXPECT_EQ(EFAULT, ioctl_err(self->dev, PVHOOK_LIST_VMS, bad));
-	EXPECT_EQ(EFAULT, ioctl_err(self->dev, PVHOOK_LIST_VMS, &l));
-	EXPECT_EQ(EFAULT, ioctl_err(self->dev, PVHOOK_GET_VM_STATS, bad));
-	EXPECT_EQ(EFAULT, ioctl_err(self->dev, PVHOOK_GET_VM_STATS, &st));
-	EXPECT_EQ(EFAULT, ioctl_err(self->h, PVHOOK_VM_GET_INFO, bad));
-	EXPECT_EQ(EFAULT, ioctl_err(self->h, PVHOOK_VM_GET_POLICY, bad));
-	EXPECT_EQ(EFAULT, ioctl_err(self->h, PVHOOK_VM_SET_POLICY, bad));
-	EXPECT_EQ(EFAULT, ioctl_err(self->h, PVHOOK_VM_SERVE, bad));
-	EXPECT_EQ(EFAULT, ioctl_err(self->h, PVHOOK_VM_UNSERVE, bad));
-	EXPECT_EQ(EFAULT, ioctl_err(self->h, PVHOOK_VM_EVENTS, bad));
+	EXPECT_EQ(EFAULT, ioctl_err(self->fx.dev, PVHOOK_GET_INFO, bad));
+	EXPECT_EQ(EFAULT, ioctl_err(self->fx.dev, PVHOOK_GET_HC_INFO, bad));
+	EXPECT_EQ(EFAULT, ioctl_err(self->fx.dev, PVHOOK_ATTACH_VM, bad));
+	EXPECT_EQ(EFAULT, ioctl_err(self->fx.dev, PVHOOK_LIST_VMS, bad));
+	EXPECT_EQ(EFAULT, ioctl_err(self->fx.dev, PVHOOK_LIST_VMS, &l));
+	EXPECT_EQ(EFAULT, ioctl_err(self->fx.dev, PVHOOK_GET_VM_STATS, bad));
+	EXPECT_EQ(EFAULT, ioctl_err(self->fx.dev, PVHOOK_GET_VM_STATS, &st));
+	EXPECT_EQ(EFAULT, ioctl_err(self->fx.h, PVHOOK_VM_GET_INFO, bad));
+	EXPECT_EQ(EFAULT, ioctl_err(self->fx.h, PVHOOK_VM_GET_POLICY, bad));
+	EXPECT_EQ(EFAULT, ioctl_err(self->fx.h, PVHOOK_VM_SET_POLICY, bad));
+	EXPECT_EQ(EFAULT, ioctl_err(self->fx.h, PVHOOK_VM_SERVE, bad));
+	EXPECT_EQ(EFAULT, ioctl_err(self->fx.h, PVHOOK_VM_UNSERVE, bad));
+	EXPECT_EQ(EFAULT, ioctl_err(self->fx.h, PVHOOK_VM_EVENTS, bad));
 	/* Something to read into a bad buffer: an event (then lost). */
-	ASSERT_EQ(0, handle_events(self->h, 4));
-	EXPECT_EQ(1, hc4(self->vcpu, PVHOOK_HC_NOTIFY, 7, 0, 0, 0));
-	EXPECT_EQ(-1, read(self->h, bad, sizeof(struct pvhook_msg)));
+	ASSERT_EQ(0, handle_events(self->fx.h, 4));
+	EXPECT_EQ(1, hc4(self->fx.vcpu, PVHOOK_HC_NOTIFY, 7, 0, 0, 0));
+	EXPECT_EQ(-1, read(self->fx.h, bad, sizeof(struct pvhook_msg)));
 	EXPECT_EQ(EFAULT, errno);
-	EXPECT_EQ(-1, write(self->h, bad, sizeof(struct pvhook_reply)));
+	EXPECT_EQ(-1, write(self->fx.h, bad, sizeof(struct pvhook_reply)));
 	EXPECT_EQ(EFAULT, errno);
 }
 
 TEST_F(dev, attach_refuses_other_files)
 {
-	int vcpu_fd = self->vcpu->fd, kvm_fd = self->vm->kvm_fd;
-	int stats_fd = ioctl(self->vm->fd, KVM_GET_STATS_FD, NULL);
+	int vcpu_fd = self->fx.vcpu->fd, kvm_fd = self->fx.vm->kvm_fd;
+	int stats_fd = ioctl(self->fx.vm->fd, KVM_GET_STATS_FD, NULL);
 	int efd = eventfd(0, EFD_CLOEXEC);
 	int pipefd[2];
 	struct pvhook_attach a;
 	unsigned int i;
 	int fd, fd2;
 	int others[] = {
-		kvm_fd, vcpu_fd, stats_fd, efd, self->dev, self->h, 0,
+		kvm_fd, vcpu_fd, stats_fd, efd, self->fx.dev, self->fx.h, 0,
 	};
 
 	ASSERT_LE(0, stats_fd);
@@ -166,22 +142,22 @@ TEST_F(dev, attach_refuses_other_files)
 	ASSERT_LE(0, fd);
 
 	for (i = 0; i < ARRAY_SIZE(others); i++)
-		EXPECT_EQ(-EINVAL, vm_attach(self->dev, others[i]));
-	EXPECT_EQ(-EINVAL, vm_attach(self->dev, pipefd[0]));
-	EXPECT_EQ(-EINVAL, vm_attach(self->dev, fd));
-	EXPECT_EQ(-EBADF, vm_attach(self->dev, -1));
-	EXPECT_EQ(-EBADF, vm_attach(self->dev, 1000));
+		EXPECT_EQ(-EINVAL, vm_attach(self->fx.dev, others[i]));
+	EXPECT_EQ(-EINVAL, vm_attach(self->fx.dev, pipefd[0]));
+	EXPECT_EQ(-EINVAL, vm_attach(self->fx.dev, fd));
+	EXPECT_EQ(-EBADF, vm_attach(self->fx.dev, -1));
+	EXPECT_EQ(-EBADF, vm_attach(self->fx.dev, 1000));
 
 	/* A read-only open of the device shows, but does not attach. */
 	fd2 = open(PVHOOK_DEV, O_RDONLY | O_CLOEXEC);
 	ASSERT_LE(0, fd2);
-	EXPECT_EQ(-EPERM, vm_attach(fd2, self->vm->fd));
+	EXPECT_EQ(-EPERM, vm_attach(fd2, self->fx.vm->fd));
 	close(fd2);
 
-	a = (struct pvhook_attach){ .vm_fd = self->vm->fd, .flags = 1 };
-	EXPECT_EQ(EINVAL, ioctl_err(self->dev, PVHOOK_ATTACH_VM, &a));
-	a = (struct pvhook_attach){ .vm_fd = self->vm->fd, .reserved[2] = 1 };
-	EXPECT_EQ(EINVAL, ioctl_err(self->dev, PVHOOK_ATTACH_VM, &a));
+	a = (struct pvhook_attach){ .vm_fd = self->fx.vm->fd, .flags = 1 };
+	EXPECT_EQ(EINVAL, ioctl_err(self->fx.dev, PVHOOK_ATTACH_VM, &a));
+	a = (struct pvhook_attach){ .vm_fd = self->fx.vm->fd, .reserved[2] = 1 };
+	EXPECT_EQ(EINVAL, ioctl_err(self->fx.dev, PVHOOK_ATTACH_VM, &a));
 
 	close(fd);
 	unlink("/tmp/kvm-vm");
@@ -193,12 +169,12 @@ TEST_F(dev, attach_refuses_other_files)
 
 TEST_F(dev, attach_gives_a_cloexec_handle)
 {
-	int h2 = vm_attach(self->dev, self->vm->fd);
+	int h2 = vm_attach(self->fx.dev, self->fx.vm->fd);
 	struct pvhook_vm_info a, b;
 
 	ASSERT_LE(0, h2);
 	EXPECT_EQ(FD_CLOEXEC, fcntl(h2, F_GETFD) & FD_CLOEXEC);
-	ASSERT_EQ(0, ioctl_err(self->h, PVHOOK_VM_GET_INFO, &a));
+	ASSERT_EQ(0, ioctl_err(self->fx.h, PVHOOK_VM_GET_INFO, &a));
 	ASSERT_EQ(0, ioctl_err(h2, PVHOOK_VM_GET_INFO, &b));
 	EXPECT_EQ(a.id, b.id);
 	EXPECT_EQ(2, b.nr_handles);
@@ -207,7 +183,7 @@ TEST_F(dev, attach_gives_a_cloexec_handle)
 	EXPECT_TRUE(b.flags & PVHOOK_VM_F_ATTACHED);
 	EXPECT_TRUE(b.flags & PVHOOK_VM_F_ENABLED);
 	close(h2);
-	ASSERT_EQ(0, ioctl_err(self->h, PVHOOK_VM_GET_INFO, &a));
+	ASSERT_EQ(0, ioctl_err(self->fx.h, PVHOOK_VM_GET_INFO, &a));
 	EXPECT_EQ(1, a.nr_handles);
 }
 
@@ -218,13 +194,13 @@ TEST_F(dev, list_vms)
 	char stats_id[64];
 	unsigned int i, found = 0;
 
-	ASSERT_EQ(0, ioctl_err(self->h, PVHOOK_VM_GET_INFO, &mine));
+	ASSERT_EQ(0, ioctl_err(self->fx.h, PVHOOK_VM_GET_INFO, &mine));
 	/* Room for none: only the number of VMs. */
-	ASSERT_EQ(0, ioctl_err(self->dev, PVHOOK_LIST_VMS, &l));
+	ASSERT_EQ(0, ioctl_err(self->fx.dev, PVHOOK_LIST_VMS, &l));
 	EXPECT_LE(1, l.count);
 
 	l = (struct pvhook_vm_list){ .count = 8, .vms = (u64)(unsigned long)infos };
-	ASSERT_EQ(0, ioctl_err(self->dev, PVHOOK_LIST_VMS, &l));
+	ASSERT_EQ(0, ioctl_err(self->fx.dev, PVHOOK_LIST_VMS, &l));
 	snprintf(stats_id, sizeof(stats_id), "kvm-%d", getpid());
 	for (i = 0; i < l.count && i < 8; i++) {
 		if (infos[i].id != mine.id)
@@ -237,13 +213,13 @@ TEST_F(dev, list_vms)
 	EXPECT_EQ(1, found);
 
 	l = (struct pvhook_vm_list){ .count = PVHOOK_LIST_MAX + 1 };
-	EXPECT_EQ(E2BIG, ioctl_err(self->dev, PVHOOK_LIST_VMS, &l));
+	EXPECT_EQ(E2BIG, ioctl_err(self->fx.dev, PVHOOK_LIST_VMS, &l));
 	l = (struct pvhook_vm_list){ .count = 0xffffffff };
-	EXPECT_EQ(E2BIG, ioctl_err(self->dev, PVHOOK_LIST_VMS, &l));
+	EXPECT_EQ(E2BIG, ioctl_err(self->fx.dev, PVHOOK_LIST_VMS, &l));
 	l = (struct pvhook_vm_list){ .flags = 1 };
-	EXPECT_EQ(EINVAL, ioctl_err(self->dev, PVHOOK_LIST_VMS, &l));
+	EXPECT_EQ(EINVAL, ioctl_err(self->fx.dev, PVHOOK_LIST_VMS, &l));
 	l = (struct pvhook_vm_list){ .reserved[1] = 1 };
-	EXPECT_EQ(EINVAL, ioctl_err(self->dev, PVHOOK_LIST_VMS, &l));
+	EXPECT_EQ(EINVAL, ioctl_err(self->fx.dev, PVHOOK_LIST_VMS, &l));
 }
 
 TEST_F(dev, vm_stats)
@@ -255,12 +231,12 @@ TEST_F(dev, vm_stats)
 	int i, b;
 
 	for (i = 0; i < 7; i++)
-		EXPECT_EQ(i, hc(self->vcpu, PVHOOK_HC_PING, i));
+		EXPECT_EQ(i, hc(self->fx.vcpu, PVHOOK_HC_PING, i));
 	for (i = 0; i < 3; i++)
 		EXPECT_EQ(HC_ERR(KVM_ENOSYS),
-			  hc(self->vcpu, PVHOOK_HC_BASE + 0x3e, 0));
+			  hc(self->fx.vcpu, PVHOOK_HC_BASE + 0x3e, 0));
 
-	ASSERT_EQ(0, ioctl_err(self->h, PVHOOK_VM_GET_INFO, &info));
+	ASSERT_EQ(0, ioctl_err(self->fx.h, PVHOOK_VM_GET_INFO, &info));
 	EXPECT_EQ(10, info.calls);
 	EXPECT_EQ(3, info.errors);
 	EXPECT_EQ(0, info.throttled);
@@ -269,7 +245,7 @@ TEST_F(dev, vm_stats)
 		.vm_id = info.id, .count = PVHOOK_HC_COUNT,
 		.entries = (u64)(unsigned long)st,
 	};
-	ASSERT_EQ(0, ioctl_err(self->dev, PVHOOK_GET_VM_STATS, &req));
+	ASSERT_EQ(0, ioctl_err(self->fx.dev, PVHOOK_GET_VM_STATS, &req));
 	ASSERT_EQ(2, req.count);
 	EXPECT_EQ(PVHOOK_HC_PING, st[0].nr);
 	EXPECT_EQ(7, st[0].calls);
@@ -286,22 +262,22 @@ TEST_F(dev, vm_stats)
 	/* Room for one: the first, and the full count. */
 	memset(st, 0, sizeof(st));
 	req.count = 1;
-	ASSERT_EQ(0, ioctl_err(self->dev, PVHOOK_GET_VM_STATS, &req));
+	ASSERT_EQ(0, ioctl_err(self->fx.dev, PVHOOK_GET_VM_STATS, &req));
 	EXPECT_EQ(2, req.count);
 	EXPECT_EQ(PVHOOK_HC_PING, st[0].nr);
 	EXPECT_EQ(0, st[1].nr);
 
 	req.count = PVHOOK_HC_COUNT + 1;
-	EXPECT_EQ(E2BIG, ioctl_err(self->dev, PVHOOK_GET_VM_STATS, &req));
+	EXPECT_EQ(E2BIG, ioctl_err(self->fx.dev, PVHOOK_GET_VM_STATS, &req));
 	req.count = 1;
 	req.vm_id = 0;
-	EXPECT_EQ(ENOENT, ioctl_err(self->dev, PVHOOK_GET_VM_STATS, &req));
+	EXPECT_EQ(ENOENT, ioctl_err(self->fx.dev, PVHOOK_GET_VM_STATS, &req));
 	req.vm_id = info.id;
 	req.flags = 1;
-	EXPECT_EQ(EINVAL, ioctl_err(self->dev, PVHOOK_GET_VM_STATS, &req));
+	EXPECT_EQ(EINVAL, ioctl_err(self->fx.dev, PVHOOK_GET_VM_STATS, &req));
 	req.flags = 0;
 	req.reserved[0] = 1;
-	EXPECT_EQ(EINVAL, ioctl_err(self->dev, PVHOOK_GET_VM_STATS, &req));
+	EXPECT_EQ(EINVAL, ioctl_err(self->fx.dev, PVHOOK_GET_VM_STATS, &req));
 }
 
 TEST_F(dev, handle_refusals)
@@ -312,64 +288,64 @@ TEST_F(dev, handle_refusals)
 	struct pvhook_msg msg;
 	struct pvhook_reply r;
 	char small[8];
-	int h2 = vm_attach(self->dev, self->vm->fd);
+	int h2 = vm_attach(self->fx.dev, self->fx.vm->fd);
 
 	ASSERT_LE(0, h2);
-	ASSERT_EQ(0, ioctl_err(self->h, PVHOOK_VM_GET_POLICY, &p));
+	ASSERT_EQ(0, ioctl_err(self->fx.h, PVHOOK_VM_GET_POLICY, &p));
 	p.flags |= 0x2;
-	EXPECT_EQ(EINVAL, ioctl_err(self->h, PVHOOK_VM_SET_POLICY, &p));
+	EXPECT_EQ(EINVAL, ioctl_err(self->fx.h, PVHOOK_VM_SET_POLICY, &p));
 	p.flags &= ~0x2;
 	p.reserved[3] = 1;
-	EXPECT_EQ(EINVAL, ioctl_err(self->h, PVHOOK_VM_SET_POLICY, &p));
+	EXPECT_EQ(EINVAL, ioctl_err(self->fx.h, PVHOOK_VM_SET_POLICY, &p));
 
-	EXPECT_EQ(EINVAL, handle_serve(self->h, PVHOOK_HC_PING, 0, 0));
-	EXPECT_EQ(EINVAL, handle_serve(self->h, PVHOOK_HC_MODULE_LAST, 0, 0));
-	EXPECT_EQ(EINVAL, handle_serve(self->h, PVHOOK_HC_USER_LAST + 1, 0, 0));
-	EXPECT_EQ(EINVAL, handle_serve(self->h, PVHOOK_HC_USER_FIRST, 2, 0));
-	EXPECT_EQ(EINVAL, handle_serve(self->h, PVHOOK_HC_USER_FIRST, 0,
+	EXPECT_EQ(EINVAL, handle_serve(self->fx.h, PVHOOK_HC_PING, 0, 0));
+	EXPECT_EQ(EINVAL, handle_serve(self->fx.h, PVHOOK_HC_MODULE_LAST, 0, 0));
+	EXPECT_EQ(EINVAL, handle_serve(self->fx.h, PVHOOK_HC_USER_LAST + 1, 0, 0));
+	EXPECT_EQ(EINVAL, handle_serve(self->fx.h, PVHOOK_HC_USER_FIRST, 2, 0));
+	EXPECT_EQ(EINVAL, handle_serve(self->fx.h, PVHOOK_HC_USER_FIRST, 0,
 				       PVHOOK_SERVE_TIMEOUT_MAX_MS + 1));
 	s = (struct pvhook_serve){ .nr = PVHOOK_HC_USER_FIRST, .reserved[1] = 1 };
-	EXPECT_EQ(EINVAL, ioctl_err(self->h, PVHOOK_VM_SERVE, &s));
+	EXPECT_EQ(EINVAL, ioctl_err(self->fx.h, PVHOOK_VM_SERVE, &s));
 
-	EXPECT_EQ(0, handle_serve(self->h, PVHOOK_HC_USER_FIRST, 0, 0));
-	EXPECT_EQ(EBUSY, handle_serve(self->h, PVHOOK_HC_USER_FIRST, 0, 0));
+	EXPECT_EQ(0, handle_serve(self->fx.h, PVHOOK_HC_USER_FIRST, 0, 0));
+	EXPECT_EQ(EBUSY, handle_serve(self->fx.h, PVHOOK_HC_USER_FIRST, 0, 0));
 	EXPECT_EQ(EBUSY, handle_serve(h2, PVHOOK_HC_USER_FIRST, 0, 0));
 	s = (struct pvhook_serve){ .nr = PVHOOK_HC_USER_FIRST };
 	EXPECT_EQ(ENOENT, ioctl_err(h2, PVHOOK_VM_UNSERVE, &s));
 	s.timeout_ms = 1;
-	EXPECT_EQ(EINVAL, ioctl_err(self->h, PVHOOK_VM_UNSERVE, &s));
+	EXPECT_EQ(EINVAL, ioctl_err(self->fx.h, PVHOOK_VM_UNSERVE, &s));
 	s.timeout_ms = 0;
-	EXPECT_EQ(0, ioctl_err(self->h, PVHOOK_VM_UNSERVE, &s));
-	EXPECT_EQ(ENOENT, ioctl_err(self->h, PVHOOK_VM_UNSERVE, &s));
+	EXPECT_EQ(0, ioctl_err(self->fx.h, PVHOOK_VM_UNSERVE, &s));
+	EXPECT_EQ(ENOENT, ioctl_err(self->fx.h, PVHOOK_VM_UNSERVE, &s));
 	s.nr = PVHOOK_HC_PING;
-	EXPECT_EQ(EINVAL, ioctl_err(self->h, PVHOOK_VM_UNSERVE, &s));
+	EXPECT_EQ(EINVAL, ioctl_err(self->fx.h, PVHOOK_VM_UNSERVE, &s));
 	/* Closing a handle gives its numbers back. */
 	EXPECT_EQ(0, handle_serve(h2, PVHOOK_HC_USER_LAST, 0, 0));
 	close(h2);
-	EXPECT_EQ(0, handle_serve(self->h, PVHOOK_HC_USER_LAST, 0, 0));
+	EXPECT_EQ(0, handle_serve(self->fx.h, PVHOOK_HC_USER_LAST, 0, 0));
 
-	EXPECT_EQ(EINVAL, handle_events(self->h, PVHOOK_EVENTS_QUEUE_MAX + 1));
+	EXPECT_EQ(EINVAL, handle_events(self->fx.h, PVHOOK_EVENTS_QUEUE_MAX + 1));
 	e = (struct pvhook_events){ .queue_len = 1, .flags = 2 };
-	EXPECT_EQ(EINVAL, ioctl_err(self->h, PVHOOK_VM_EVENTS, &e));
+	EXPECT_EQ(EINVAL, ioctl_err(self->fx.h, PVHOOK_VM_EVENTS, &e));
 	e = (struct pvhook_events){ .queue_len = 1, .reserved[0] = 1 };
-	EXPECT_EQ(EINVAL, ioctl_err(self->h, PVHOOK_VM_EVENTS, &e));
+	EXPECT_EQ(EINVAL, ioctl_err(self->fx.h, PVHOOK_VM_EVENTS, &e));
 
 	/* Whole records only; nothing to read yet. */
-	EXPECT_EQ(-1, read(self->h, small, sizeof(small)));
+	EXPECT_EQ(-1, read(self->fx.h, small, sizeof(small)));
 	EXPECT_EQ(EINVAL, errno);
-	fcntl(self->h, F_SETFL, O_NONBLOCK);
-	EXPECT_EQ(-1, read(self->h, &msg, sizeof(msg)));
+	fcntl(self->fx.h, F_SETFL, O_NONBLOCK);
+	EXPECT_EQ(-1, read(self->fx.h, &msg, sizeof(msg)));
 	EXPECT_EQ(EAGAIN, errno);
-	EXPECT_EQ(-1, write(self->h, small, sizeof(small)));
+	EXPECT_EQ(-1, write(self->fx.h, small, sizeof(small)));
 	EXPECT_EQ(EINVAL, errno);
 	r = (struct pvhook_reply){ .seq = 12345 };
-	EXPECT_EQ(ENOENT, handle_reply(self->h, 12345, 0));
+	EXPECT_EQ(ENOENT, handle_reply(self->fx.h, 12345, 0));
 	r.flags = 1;
-	EXPECT_EQ(-1, write(self->h, &r, sizeof(r)));
+	EXPECT_EQ(-1, write(self->fx.h, &r, sizeof(r)));
 	EXPECT_EQ(EINVAL, errno);
 	r.flags = 0;
 	r.reserved = 1;
-	EXPECT_EQ(-1, write(self->h, &r, sizeof(r)));
+	EXPECT_EQ(-1, write(self->fx.h, &r, sizeof(r)));
 	EXPECT_EQ(EINVAL, errno);
 }
 
@@ -382,27 +358,27 @@ TEST_F(dev, vm_destroyed_under_handle)
 	struct pvhook_msg msg;
 	short rev;
 
-	hc(self->vcpu, PVHOOK_HC_PING, 0);
-	ASSERT_EQ(0, ioctl_err(self->h, PVHOOK_VM_GET_INFO, &info));
-	ASSERT_EQ(0, handle_events(self->h, 4));
-	EXPECT_EQ(0, wait_fd(self->h, POLLIN, 0) & (POLLIN | POLLHUP));
+	hc(self->fx.vcpu, PVHOOK_HC_PING, 0);
+	ASSERT_EQ(0, ioctl_err(self->fx.h, PVHOOK_VM_GET_INFO, &info));
+	ASSERT_EQ(0, handle_events(self->fx.h, 4));
+	EXPECT_EQ(0, wait_fd(self->fx.h, POLLIN, 0) & (POLLIN | POLLHUP));
 
-	vm_destroy(self->vm);
-	self->vm = NULL;
+	vm_destroy(self->fx.vm);
+	self->fx.vm = NULL;
 
-	rev = wait_fd(self->h, POLLIN, 10000);
+	rev = wait_fd(self->fx.h, POLLIN, 10000);
 	EXPECT_TRUE(rev & POLLHUP);
-	EXPECT_EQ(-1, read(self->h, &msg, sizeof(msg)));
+	EXPECT_EQ(-1, read(self->fx.h, &msg, sizeof(msg)));
 	EXPECT_EQ(ENODEV, errno);
-	EXPECT_EQ(ENODEV, handle_reply(self->h, 1, 0));
-	EXPECT_EQ(ENODEV, ioctl_err(self->h, PVHOOK_VM_GET_INFO, &other));
-	EXPECT_EQ(ENODEV, ioctl_err(self->h, PVHOOK_VM_GET_POLICY, &p));
-	EXPECT_EQ(ENODEV, handle_serve(self->h, PVHOOK_HC_USER_FIRST, 0, 0));
-	EXPECT_EQ(ENOTTY, ioctl_err(self->h, PVHOOK_GET_INFO, &other));
+	EXPECT_EQ(ENODEV, handle_reply(self->fx.h, 1, 0));
+	EXPECT_EQ(ENODEV, ioctl_err(self->fx.h, PVHOOK_VM_GET_INFO, &other));
+	EXPECT_EQ(ENODEV, ioctl_err(self->fx.h, PVHOOK_VM_GET_POLICY, &p));
+	EXPECT_EQ(ENODEV, handle_serve(self->fx.h, PVHOOK_HC_USER_FIRST, 0, 0));
+	EXPECT_EQ(ENOTTY, ioctl_err(self->fx.h, PVHOOK_GET_INFO, &other));
 
 	st.vm_id = info.id;
-	EXPECT_EQ(ENOENT, ioctl_err(self->dev, PVHOOK_GET_VM_STATS, &st));
-	EXPECT_EQ(-1, find_vm_by_pid(self->dev, getpid(), &other));
+	EXPECT_EQ(ENOENT, ioctl_err(self->fx.dev, PVHOOK_GET_VM_STATS, &st));
+	EXPECT_EQ(-1, find_vm_by_pid(self->fx.dev, getpid(), &other));
 }
 
 /* A VM nobody attached is listed after its first pvhook hypercall. */
@@ -412,19 +388,19 @@ TEST_F(dev, vm_known_from_first_call)
 	struct vcpu *vcpu;
 	struct vm *vm2;
 
-	vm_destroy(self->vm);
-	close(self->h);
-	self->h = -1;
-	self->vm = NULL;
-	ASSERT_EQ(-1, find_vm_by_pid(self->dev, getpid(), &info));
+	vm_destroy(self->fx.vm);
+	close(self->fx.h);
+	self->fx.h = -1;
+	self->fx.vm = NULL;
+	ASSERT_EQ(-1, find_vm_by_pid(self->fx.dev, getpid(), &info));
 
 	vm2 = vm_create_one(VM_MODE_LONG64, &vcpu);
 	ASSERT_NE(NULL, vm2);
 	/* KVM's own hypercalls do not make it known. */
 	EXPECT_EQ(0, hc(vcpu, KVM_HC_VAPIC_POLL_IRQ, 0));
-	EXPECT_EQ(-1, find_vm_by_pid(self->dev, getpid(), &info));
+	EXPECT_EQ(-1, find_vm_by_pid(self->fx.dev, getpid(), &info));
 	EXPECT_EQ(3, hc(vcpu, PVHOOK_HC_PING, 3));
-	ASSERT_EQ(0, find_vm_by_pid(self->dev, getpid(), &info));
+	ASSERT_EQ(0, find_vm_by_pid(self->fx.dev, getpid(), &info));
 	EXPECT_EQ(1, info.calls);
 	EXPECT_EQ(0, info.nr_handles);
 	vm_destroy(vm2);
@@ -471,7 +447,7 @@ TEST_F(dev, unload_refused_while_attached)
 {
 	EXPECT_NE(0, system("rmmod pvhook 2>/dev/null"));
 	EXPECT_TRUE(module_loaded("pvhook"));
-	EXPECT_EQ(1, hc(self->vcpu, PVHOOK_HC_PING, 1));
+	EXPECT_EQ(1, hc(self->fx.vcpu, PVHOOK_HC_PING, 1));
 }
 
 TEST_HARNESS_MAIN
