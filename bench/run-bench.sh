@@ -24,7 +24,8 @@ rounds=${2:-11}
 calls=${3:-20000}
 dir2=${4:-}
 bench="$(cd "$(dirname "$0")/.." && pwd)/selftests/out/hc_bench"
-ping=$(printf '%d' 0x70760002)	# PVHOOK_HC_PING
+. "$(dirname "$0")/../selftests/lib/uapi.sh"
+ping=$(($(uapi_hc PING)))
 out=/tmp/pvhook-bench.txt
 
 if grep -qw svm /proc/cpuinfo; then modprobe kvm_amd; else modprobe kvm_intel; fi

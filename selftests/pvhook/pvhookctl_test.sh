@@ -24,10 +24,9 @@ declare -A WRAPPER
 n=0
 fail=0
 
-HC_PING=0x70760002
-HC_NOTIFY=0x70760003
-HC_USER=0x70760080
-HC_OP=0x70760006
+. "$(dirname "$0")/../lib/uapi.sh"
+HC_PING=$(uapi_hc PING) && HC_NOTIFY=$(uapi_hc NOTIFY) &&
+	HC_USER=$(uapi_hc USER_FIRST) && HC_OP=$(uapi_hc OP) || exit 1
 RET_EPERM=0xffffffffffffffff	# -1, KVM's -EPERM
 RET_EINVAL=0xffffffffffffffea	# -22, KVM's -EINVAL
 
@@ -167,8 +166,8 @@ test_info() {
 	sed 's/^/# /' "$TMP/info.out"
 	grep -q '^ABI version: *1\.3$' "$TMP/info.out" &&
 		grep -Eq '^features: .* ring op ' "$TMP/info.out" &&
-		grep -Eq '^0x70760002 +ping ' "$TMP/info.out" &&
-		grep -Eq '^0x70760006 +op ' "$TMP/info.out"
+		grep -Eq "^$HC_PING +ping " "$TMP/info.out" &&
+		grep -Eq "^$HC_OP +op " "$TMP/info.out"
 }
 
 test_info_json() {
@@ -205,12 +204,12 @@ test_list_json() {
 test_stats() {
 	run_ctl stats stats "${VMM[ping]}" || return 1
 	sed 's/^/# /' "$TMP/stats.out"
-	grep -Eq '^0x70760002 +ping +[1-9]' "$TMP/stats.out"
+	grep -Eq "^$HC_PING +ping +[1-9]" "$TMP/stats.out"
 }
 
 test_stats_json() {
 	run_ctl stats_json --json stats && json_ok "$TMP/stats_json.out" &&
-		grep -q '"nr":1886781442,"name":"ping"' "$TMP/stats_json.out"
+		grep -q "\"nr\":$((HC_PING)),\"name\":\"ping\"" "$TMP/stats_json.out"
 }
 
 test_watch() {
@@ -342,7 +341,7 @@ test_ops_stats() {
 	grep -Eq '^paravirt operations: 0 flushes, 0 rejected$' \
 		"$TMP/ops_stats.out" &&
 		grep -Eq '^9 +safe_halt +0 +1$' "$TMP/ops_stats.out" &&
-		grep -Eq '^0x70760006 +op +[1-9]' "$TMP/ops_stats.out"
+		grep -Eq "^$HC_OP +op +[1-9]" "$TMP/ops_stats.out"
 }
 
 test_ops_stats_json() {
