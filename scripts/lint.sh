@@ -51,7 +51,7 @@ mapfile -t rst < <(git ls-files --cached --others --exclude-standard '*.rst')
 # sparse against the 6.12 headers: rebuild every object with C=2 and fail on
 # any line it prints. Not against 7.x: Debian's sparse (0.6.4, also in
 # trixie) cannot parse the 7.x headers (__typeof_unqual__), which is why
-# those kernels' Makefile refuses C=2; the 7.x-only code in src/kvm_hook.c
+# those kernels' Makefile refuses C=2; the 7.x-only code in src/kvm_hook_regs.c
 # is small and built with W=1 there.
 echo "lint: sparse against $KVER_612"
 if scripts/build-modules.sh "$KVER_612" >/dev/null; then

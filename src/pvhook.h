@@ -2,10 +2,12 @@
 /*
  * pvhook host module: interfaces between its parts.
  *
- *   kvm_hook.c   everything that knows KVM's internals: the attachment to
+ *   kvm_hook*.c  everything that knows KVM's internals: the attachment to
  *                KVM's hypercall path (trampoline in kvm_hook_tramp.S), the
  *                VM-destruction hook, telling a KVM VM file apart, and
- *                KVM's SRCU around a vCPU's sleep
+ *                KVM's SRCU around a vCPU's sleep; kvm_hook.c shared by
+ *                every kernel, and one file per shape of KVM's hypercall
+ *                path, which Kbuild picks (kvm_hook.h between them)
  *   dispatch.c   turns one guest hypercall into one handler call
  *   registry.c   the number -> handler table and the exported API
  *   builtin.c    PVHOOK_HC_PROBE, _FEATURES, _PING, _NOTIFY, and the table
@@ -37,10 +39,12 @@ struct file;
 struct kvm;
 struct pvhook_handle;
 
-/* kvm_hook.c and its trampoline, kvm_hook_tramp.S */
+/*
+ * kvm_hook.c, its trampoline kvm_hook_tramp.S, and the shape's
+ * kvm_hook_*.c (pvhook_hook_redirect())
+ */
 int pvhook_kvm_attach(void);
 void pvhook_kvm_detach(void);
-bool pvhook_vcpu_long_mode(struct kvm_vcpu *vcpu);
 void pvhook_hook_tramp(void);
 bool pvhook_hook_redirect(struct kvm_vcpu *vcpu, unsigned long nr_arg);
 const char *pvhook_kvm_attach_point(void);
