@@ -14,6 +14,8 @@
 #  - the 7.3 kernel image and modules, unpacked into /lib/modules/$KVER_73,
 #  - a debootstrapped trixie tree (the way a trixie user builds modules)
 #    holding gcc-14 and the 7.3 headers, used to build pvhook for 7.3.
+# And QEMU 10.0 from bookworm-backports, unpacked privately for
+# multi-threaded TCG (scripts/setup-qemu10.sh); the system keeps QEMU 7.2.
 #
 # Idempotent: a second run does nothing and prints nothing but its last line.
 set -euo pipefail
@@ -150,5 +152,12 @@ if [ "${#missing[@]}" -gt 0 ]; then
 	tar -C "$KSRC_EXTRACT" --strip-components=1 \
 		-xf "/usr/src/linux-source-$SRC_612.tar.xz" "${missing[@]}"
 fi
+
+# --- 7. QEMU 10.0 for vCPUs that really run at once ---------------------------
+# The debug kernel's part of the tests runs its test host with two vCPUs on
+# two host threads (multi-threaded TCG), which QEMU 7.2 cannot do safely.
+[ -x "$PVHOOK_CACHE/qemu10/usr/bin/qemu-system-x86_64" ] ||
+	log "unpacking QEMU 10.0 from bookworm-backports into $PVHOOK_CACHE/qemu10"
+quiet "$(dirname "$0")/setup-qemu10.sh"
 
 echo "setup: ok (kernels: $KVER_61, $KVER_612, $KVER_73)"
