@@ -36,10 +36,11 @@ KERNEL_REPORTS='Oops|BUG:|BUG at|WARNING:|KASAN|KFENCE|UBSAN|lockdep|possible ci
 # kernel_log_clean: fails when the kernel log shows one of the kernel's
 # reports that may be pvhook's: any report once pvhook was first loaded,
 # and, before that, any that names KVM. A report of the kernel's own boot
-# that names neither (seen under multi-threaded TCG, with no module of
-# ours in memory) is noted, not counted. It prints the whole log, then the
-# first report that counts with the 60 lines after it, so that the end of
-# a CI log shows what went wrong.
+# that names neither (a debug kernel with KASAN_VMALLOC made one at every
+# boot, no module of ours in memory) is noted, not counted, unless it
+# switched lockdep off for the rest of the run (KASAN's reports do). It
+# prints the whole log, then the first report that counts with the 60
+# lines after it, so that the end of a CI log shows what went wrong.
 kernel_log_clean() {
 	local bad log first='' loaded line
 	log=$(dmesg)
@@ -58,7 +59,12 @@ kernel_log_clean() {
 		first=$line
 		break
 	done
-	[ -z "$first" ] && return 0
+	if [ -z "$first" ]; then
+		# A report that switched lockdep off leaves the run unchecked.
+		grep -q 'Disabling lock debugging' <<<"$log" || return 0
+		note "lock debugging was switched off by that report: nothing after it was checked for locking errors"
+		return 1
+	fi
 	sed 's/^/# /' <<<"$log"
 	note "kernel reports: $(wc -w <<<"$bad") lines; the first that counts, from line $first:"
 	sed -n "$((first > 5 ? first - 5 : 1)),$((first + 60))p" <<<"$log" |
