@@ -39,8 +39,8 @@ KERNEL_REPORTS='Oops|BUG:|BUG at|WARNING:|KASAN|KFENCE|UBSAN|lockdep|possible ci
 # that names neither (a debug kernel with KASAN_VMALLOC made one at every
 # boot, no module of ours in memory) is noted, not counted, unless it
 # switched lockdep off for the rest of the run (KASAN's reports do). It
-# prints the whole log, then the first report that counts with the 60
-# lines after it, so that the end of a CI log shows what went wrong.
+# prints the whole log, then the first report that counts again with the
+# 19 lines after it, so that the end of a CI log shows what went wrong.
 kernel_log_clean() {
 	local bad log first='' loaded line
 	log=$(dmesg)
@@ -66,9 +66,9 @@ kernel_log_clean() {
 		return 1
 	fi
 	sed 's/^/# /' <<<"$log"
-	note "kernel reports: $(wc -w <<<"$bad") lines; the first that counts, from line $first:"
-	sed -n "$((first > 5 ? first - 5 : 1)),$((first + 60))p" <<<"$log" |
-		sed 's/^/# | /'
+	# Short, as CI shows only the last few dozen lines of a run.
+	note "kernel reports: $(wc -w <<<"$bad") lines; the first that counts, line $first, and what follows it:"
+	sed -n "$first,$((first + 19))p" <<<"$log" | sed 's/^/# | /'
 	return 1
 }
 
