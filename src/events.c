@@ -93,6 +93,7 @@ static unsigned int pvhook_records_queue(struct pvhook_handle *h,
 {
 	unsigned int i, queued = 0;
 
+	lockdep_assert_held(&h->lock);
 	for (i = 0; i < n; i++) {
 		msg->nr = recs[i].slot;
 		msg->args[0] = recs[i].args[0];

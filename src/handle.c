@@ -42,6 +42,7 @@ void pvhook_handle_put(struct pvhook_handle *h)
  */
 void pvhook_handle_vm_gone(struct pvhook_handle *h)
 {
+	lockdep_assert_held(&h->vm->lock);
 	spin_lock(&h->lock);
 	h->vm_gone = true;
 	spin_unlock(&h->lock);

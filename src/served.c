@@ -38,6 +38,7 @@ static void pvhook_served_unpublish(struct pvhook_vm *vm, unsigned int i)
 {
 	struct pvhook_served *s;
 
+	lockdep_assert_held(&vm->lock);
 	s = rcu_dereference_protected(vm->served[i], lockdep_is_held(&vm->lock));
 	RCU_INIT_POINTER(vm->served[i], NULL);
 	call_srcu(&pvhook_user_srcu, &s->rcu, pvhook_served_free);
@@ -132,6 +133,7 @@ void pvhook_served_remove_all(struct pvhook_vm *vm, struct pvhook_handle *h)
 	struct pvhook_served *s;
 	unsigned int i;
 
+	lockdep_assert_held(&vm->lock);
 	for (i = 0; i < PVHOOK_HC_USER_COUNT; i++) {
 		s = rcu_dereference_protected(vm->served[i],
 					      lockdep_is_held(&vm->lock));
@@ -207,10 +209,12 @@ unsigned long pvhook_served_call(struct pvhook_served *s,
 	return ret;
 }
 
-/* Complete @req with @ret. Caller holds the handle's lock. */
-static void pvhook_request_complete(struct pvhook_request *req,
+/* Complete @req, a request of @h, with @ret. */
+static void pvhook_request_complete(struct pvhook_handle *h,
+				    struct pvhook_request *req,
 				    unsigned long ret)
 {
+	lockdep_assert_held(&h->lock);
 	list_del(&req->node);
 	req->ret = ret;
 	WRITE_ONCE(req->done, true);
@@ -279,7 +283,7 @@ int pvhook_served_answer(struct pvhook_handle *h,
 	spin_lock(&h->lock);
 	list_for_each_entry(req, &h->delivered, node) {
 		if (req->msg.seq == reply->seq) {
-			pvhook_request_complete(req, reply->ret);
+			pvhook_request_complete(h, req, reply->ret);
 			ret = 0;
 			break;
 		}
@@ -304,9 +308,9 @@ void pvhook_served_fail_all(struct pvhook_handle *h)
 
 	spin_lock(&h->lock);
 	list_for_each_entry_safe(req, tmp, &h->queued, node)
-		pvhook_request_complete(req, -PVHOOK_ECONNRESET);
+		pvhook_request_complete(h, req, -PVHOOK_ECONNRESET);
 	list_for_each_entry_safe(req, tmp, &h->delivered, node)
-		pvhook_request_complete(req, -PVHOOK_ECONNRESET);
+		pvhook_request_complete(h, req, -PVHOOK_ECONNRESET);
 	spin_unlock(&h->lock);
 	wake_up(&h->vcpus);
 }
