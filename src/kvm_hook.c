@@ -56,10 +56,10 @@
 
 #include "kvm_hook.h"
 
-/* For the load message: how pvhook is attached on this kernel. */
+/* For the load message: the KVM function pvhook is attached to. */
 const char *pvhook_kvm_attach_point(void)
 {
-	return pvhook_kvm_hc_attach_point;
+	return (const char *)pvhook_kvm_hc_func;
 }
 
 struct static_call_key *pvhook_cs_db_l_key;

@@ -143,11 +143,9 @@ static inline void pvhook_call_read_regs(struct pvhook_call *call,
 
 /*
  * The traced function, KVM's function on the hypercall path that
- * pvhook_hook_entry() stands in for, writable for ftrace_set_filter();
- * and "ftrace direct call on " and its name, for the load message.
+ * pvhook_hook_entry() stands in for, writable for ftrace_set_filter().
  */
 extern unsigned char pvhook_kvm_hc_func[];
-extern const char pvhook_kvm_hc_attach_point[];
 
 /**
  * pvhook_kvm_helpers_get() - take what the shape uses of KVM

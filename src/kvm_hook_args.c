@@ -9,11 +9,7 @@
 
 #include "kvm_hook.h"
 
-#define PVHOOK_KVM_HC_FUNC	"__kvm_emulate_hypercall"
-
-unsigned char pvhook_kvm_hc_func[] = PVHOOK_KVM_HC_FUNC;
-const char pvhook_kvm_hc_attach_point[] =
-	"ftrace direct call on " PVHOOK_KVM_HC_FUNC;
+unsigned char pvhook_kvm_hc_func[] = "__kvm_emulate_hypercall";
 
 /* See pvhook_hook_nr_ours(); @nr_arg is the number. */
 bool pvhook_hook_redirect(struct kvm_vcpu *vcpu, unsigned long nr_arg)

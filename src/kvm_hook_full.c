@@ -34,11 +34,7 @@
 
 #include "kvm_hook.h"
 
-#define PVHOOK_KVM_HC_FUNC	"kvm_emulate_hypercall"
-
-unsigned char pvhook_kvm_hc_func[] = PVHOOK_KVM_HC_FUNC;
-const char pvhook_kvm_hc_attach_point[] =
-	"ftrace direct call on " PVHOOK_KVM_HC_FUNC;
+unsigned char pvhook_kvm_hc_func[] = "kvm_emulate_hypercall";
 
 const unsigned long pvhook_vcpu_rax_offset = PVHOOK_VCPU_RAX_OFFSET;
 

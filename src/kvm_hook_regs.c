@@ -9,11 +9,7 @@
 
 #include "kvm_hook.h"
 
-#define PVHOOK_KVM_HC_FUNC	"____kvm_emulate_hypercall"
-
-unsigned char pvhook_kvm_hc_func[] = PVHOOK_KVM_HC_FUNC;
-const char pvhook_kvm_hc_attach_point[] =
-	"ftrace direct call on " PVHOOK_KVM_HC_FUNC;
+unsigned char pvhook_kvm_hc_func[] = "____kvm_emulate_hypercall";
 
 const unsigned long pvhook_vcpu_rax_offset = PVHOOK_VCPU_RAX_OFFSET;
 

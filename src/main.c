@@ -35,8 +35,8 @@ static int __init pvhook_init(void)
 	if (ret)
 		goto kvm_detach;
 
-	pr_info("ABI %u.%u, hypercalls 0x%lx-0x%lx, %s\n", PVHOOK_ABI_MAJOR,
-		PVHOOK_ABI_MINOR, PVHOOK_HC_BASE,
+	pr_info("ABI %u.%u, hypercalls 0x%lx-0x%lx, ftrace direct call on %s\n",
+		PVHOOK_ABI_MAJOR, PVHOOK_ABI_MINOR, PVHOOK_HC_BASE,
 		PVHOOK_HC_BASE + PVHOOK_HC_COUNT - 1, pvhook_kvm_attach_point());
 	return 0;
 
